@@ -1,0 +1,29 @@
+using HeatmapSaas.Catalog;
+
+namespace HeatmapSaas.Api.Contracts;
+
+public sealed record HeatmapBody(
+    string? Name,
+    string? LocationId,
+    string? Type,
+    string? Timezone,
+    int? RefreshInterval,
+    int? CellSize,
+    string? Status);
+
+public sealed record HeatmapResponse(
+    string Id,
+    string Name,
+    string LocationId,
+    string Type,
+    DateTimeOffset CreatedAt,
+    string Status,
+    string Timezone,
+    int RefreshInterval,
+    int CellSize)
+{
+    public static HeatmapResponse From(Heatmap h) =>
+        new(h.Id, h.Name, h.LocationId, h.Type, h.CreatedAt, h.Status, h.TimeZone, h.RefreshIntervalSeconds, h.CellSize);
+}
+
+public sealed record HeatmapListResponse(IReadOnlyList<HeatmapResponse> Heatmaps, Pagination Pagination);

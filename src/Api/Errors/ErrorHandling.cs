@@ -1,0 +1,80 @@
+using System.Text.Json;
+using HeatmapSaas.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace HeatmapSaas.Api.Errors;
+
+/// <summary>The one mapping from anything that goes wrong to the error envelope; never a stack trace.</summary>
+public static class ErrorHandling
+{
+    public static IServiceCollection AddErrorEnvelope(this IServiceCollection services)
+    {
+        // Binding failures (bad JSON, wrong content type) throw, so they reach the mapping below with their reason.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    public static WebApplication UseErrorEnvelope(this WebApplication app)
+    {
+        app.UseExceptionHandler(handler => handler.Run(context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var mapped = ToApiException(error);
+            if ((int)mapped.Code >= 500)
+            {
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("HeatmapSaas.Errors")
+                    .LogError(error, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+            }
+
+            if (mapped.Code == ApiErrorCode.ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = "5";
+            }
+
+            return ErrorEnvelope.WriteAsync(context, mapped);
+        }));
+
+        // Responses that end without a body (no route, wrong method, a bare status) still answer in the envelope.
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
+        {
+            404 => ErrorEnvelope.WriteAsync(context.HttpContext, new ApiException(ApiErrorCode.NotFound,
+                $"No route matches {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}")),
+            405 => ErrorEnvelope.WriteAsync(context.HttpContext, new ApiException(ApiErrorCode.MethodNotAllowed,
+                $"Method {context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}")),
+            var status and >= 400 => ErrorEnvelope.WriteAsync(context.HttpContext, new ApiException(
+                Enum.IsDefined(typeof(ApiErrorCode), status) ? (ApiErrorCode)status : ApiErrorCode.InvalidRequest,
+                ReasonPhrase(status))),
+            _ => Task.CompletedTask,
+        });
+        return app;
+    }
+
+    public static ApiException ToApiException(Exception? error) => error switch
+    {
+        ApiException api => api,
+        BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
+        BadHttpRequestException bad => bad.StatusCode switch
+        {
+            413 => new ApiException(ApiErrorCode.PayloadTooLarge, "The request body is too large"),
+            415 => new ApiException(ApiErrorCode.UnsupportedMediaType, "Content-Type must be application/json"),
+            _ => new ApiException(ApiErrorCode.InvalidRequest, bad.Message),
+        },
+        JsonException json => BadJson(json),
+        TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+            or Orleans.Runtime.Messaging.ConnectionFailedException =>
+            new ApiException(ApiErrorCode.ServiceUnavailable, "The service is briefly unavailable; retry shortly"),
+        _ => new ApiException(ApiErrorCode.InternalError, "An unexpected error occurred"),
+    };
+
+    private static ApiException BadJson(JsonException json)
+    {
+        var parameter = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+        return parameter is null
+            ? new ApiException(ApiErrorCode.InvalidRequest, "The request body is not valid JSON")
+            : ApiException.Invalid(parameter, $"Invalid value for {parameter}");
+    }
+
+    private static string ReasonPhrase(int status) =>
+        ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Request failed";
+}

@@ -1,0 +1,3 @@
+using HeatmapSaas.Api.Hosting;
+
+HeatmapApp.Build(args).Run();

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HeatmapSaas.Grains;
+
+public static class GrainDependencies
+{
+    /// <summary>Services the grains take from DI; safe to call more than once.</summary>
+    public static IServiceCollection AddHeatmapGrainDependencies(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}
