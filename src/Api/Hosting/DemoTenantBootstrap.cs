@@ -20,7 +20,14 @@ public sealed class DemoTenantBootstrap(
         // Wait until Kestrel listens (and the cluster is joined), so the printed address is the real one.
         var started = new TaskCompletionSource();
         await using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
+        try
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopped before it ever started
+        }
 
         var created = await grains.GetGrain<ITenantRegistryGrain>(0).EnsureDemoTenantAsync(config["Heatmap:Bootstrap:ApiKey"]);
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
