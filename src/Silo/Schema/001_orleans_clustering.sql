@@ -10,7 +10,8 @@
 --   * every DateTime is bound as DbType.DateTime with Kind=Utc, which Npgsql sends as timestamptz;
 --   * ports, generation, status and the table version are bound as int and read with GetInt32: integer.
 --
--- This file runs at every start (see PostgresSchema.cs): everything in it must be idempotent.
+-- This file runs at every start (see PostgresSchema.cs): everything in it must be idempotent, and cheap when
+-- nothing changed: a live cluster keeps running while a silo starts.
 
 CREATE TABLE IF NOT EXISTS OrleansQuery (
     QueryKey  varchar(64) NOT NULL PRIMARY KEY,
@@ -221,4 +222,5 @@ DELETE FROM orleans_silo
    AND i_am_alive_time = @IAmAliveTime
    AND coalesce(suspect_times, '') = coalesce(@SuspectTimes, '')
 $sql$)
-ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;
+ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText
+    WHERE OrleansQuery.QueryText IS DISTINCT FROM EXCLUDED.QueryText;

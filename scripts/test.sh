@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The one test command. Installs what the tests need when it is missing (a PostgreSQL server for the PostgreSQL
+# tests, which start their own throwaway server; Chromium for the browser tests), then runs every test.
+# Extra arguments go to `dotnet test`, e.g. ./scripts/test.sh --filter "FullyQualifiedName~Postgres".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+missing=()
+# The server binaries (initdb, pg_ctl), not just the psql client.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+
+if ((${#missing[@]} > 0)); then
+    if [[ $(id -u) -eq 0 ]]; then
+        as_root=()
+    elif command -v sudo >/dev/null; then
+        as_root=(sudo)
+    else
+        echo "test.sh: ${missing[*]} missing, and neither root nor sudo is available to install them" >&2
+        exit 1
+    fi
+
+    echo "test.sh: installing ${missing[*]} ..."
+    log=$(mktemp)
+    apt=(env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
+    if ! { "${as_root[@]}" "${apt[@]}" update && "${as_root[@]}" "${apt[@]}" install "${missing[@]}"; } >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "test.sh: installing ${missing[*]} failed" >&2
+        exit 1
+    fi
+    rm -f "$log"
+fi
+
+exec dotnet test HeatmapSaas.sln -c Release --nologo "$@"

@@ -1,0 +1,108 @@
+namespace HeatmapSaas.Grains.Domain.Footfall;
+
+/// <summary>Reading live buckets, and moving old ones out so memory stays bounded.</summary>
+public sealed partial class FootfallLedger
+{
+    private readonly HashSet<long> _pinned = [];
+
+    /// <summary>How many buckets are held in memory.</summary>
+    public int LiveBucketCount => _buckets.Count;
+
+    /// <summary>The live buckets, ascending.</summary>
+    public IReadOnlyList<Bucket> LiveBuckets()
+    {
+        var buckets = _buckets.Values.ToArray();
+        Array.Sort(buckets, static (a, b) => a.Time.CompareTo(b.Time));
+        return buckets;
+    }
+
+    public bool TryGetBucket(TimeBucket time, out Bucket bucket) => _buckets.TryGetValue(time.Index, out bucket!);
+
+    /// <summary>The counts of the live buckets in [from, toExclusive).</summary>
+    public BucketCounts CountsBetween(TimeBucket from, TimeBucket toExclusive)
+    {
+        var sum = BucketCounts.Zero;
+        foreach (var bucket in InRange(from, toExclusive))
+        {
+            sum += bucket.Counts;
+        }
+
+        return sum;
+    }
+
+    /// <summary>The grid of a type summed over the live buckets in [from, toExclusive), at a cell size (a multiple of 10).</summary>
+    public IntensityGrid GridBetween(HeatmapType type, TimeBucket from, TimeBucket toExclusive, int cellSize = IntensityGrid.BaseCellSize)
+    {
+        var sum = new IntensityGrid(cellSize);
+        foreach (var bucket in InRange(from, toExclusive))
+        {
+            sum.AddAll(bucket.Grid(type));
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Removes and returns the buckets before <paramref name="before"/>, ascending, for the history store — except
+    /// a bucket in which a still-open track was first seen: its counts are still changing (a track becomes a
+    /// discovery as its dwell grows), so it stays live until those tracks end and a later call closes it. A
+    /// returned bucket is an increment: if a late event lands in a closed bucket, the bucket comes back to life
+    /// holding only the new arrivals, and closes again later. The history store adds, it never replaces.
+    /// </summary>
+    public IReadOnlyList<Bucket> CloseBucketsBefore(TimeBucket before)
+    {
+        _pinned.Clear();
+        _tracks.AddFirstSeenBuckets(_pinned);
+        var closed = new List<Bucket>();
+        foreach (var (index, bucket) in _buckets)
+        {
+            if (index < before.Index && !_pinned.Contains(index))
+            {
+                closed.Add(bucket);
+            }
+        }
+
+        closed.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        foreach (var bucket in closed)
+        {
+            _buckets.Remove(bucket.Time.Index);
+        }
+
+        _recent = null;
+        return closed;
+    }
+
+    private List<Bucket> InRange(TimeBucket from, TimeBucket toExclusive)
+    {
+        var found = new List<Bucket>();
+        var span = toExclusive - from;
+        if (span <= 0)
+        {
+            return found;
+        }
+
+        // Walk whichever is shorter: the range's indices or the live buckets.
+        if (span <= _buckets.Count)
+        {
+            for (var index = from.Index; index < toExclusive.Index; index++)
+            {
+                if (_buckets.TryGetValue(index, out var bucket))
+                {
+                    found.Add(bucket);
+                }
+            }
+        }
+        else
+        {
+            foreach (var (index, bucket) in _buckets)
+            {
+                if (index >= from.Index && index < toExclusive.Index)
+                {
+                    found.Add(bucket);
+                }
+            }
+        }
+
+        return found;
+    }
+}
