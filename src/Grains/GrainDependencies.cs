@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using HeatmapSaas.Grains.Ingest;
 
 namespace HeatmapSaas.Grains;
 
@@ -9,6 +10,8 @@ public static class GrainDependencies
     public static IServiceCollection AddHeatmapGrainDependencies(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IIngestLog, InMemoryIngestLog>();
+        services.AddOptions<IngestOptions>().BindConfiguration("Heatmap:Ingest");
         return services;
     }
 }

@@ -27,3 +27,17 @@ public sealed record HeatmapResponse(
 }
 
 public sealed record HeatmapListResponse(IReadOnlyList<HeatmapResponse> Heatmaps, Pagination Pagination);
+
+public sealed record HeatmapPointResponse(DateTimeOffset Timestamp, double X, double Y, double Intensity, decimal Count);
+
+public sealed record GridResponse(int CellSize, int Width, int Height);
+
+public sealed record SummaryResponse(long TotalVisitors, int? PeakHour, string? BusiestDay);
+
+public sealed record HeatmapDataResponse(
+    string HeatmapId,
+    string Granularity,
+    HeatmapSaas.Api.Endpoints.ReportPeriodResponse Period,
+    GridResponse Grid,
+    IReadOnlyList<HeatmapPointResponse> DataPoints,
+    SummaryResponse Summary);

@@ -1,7 +1,10 @@
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Contracts;
 using HeatmapSaas.Api.Validation;
+using HeatmapSaas.Api.Hosting;
 using HeatmapSaas.Catalog;
+using HeatmapSaas.Errors;
+using HeatmapSaas.Ingest;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HeatmapSaas.Api.Endpoints;
@@ -17,6 +20,7 @@ public static class HeatmapEndpoints
         heatmaps.MapGet("/{id}", Get);
         heatmaps.MapPatch("/{id}", Update);
         heatmaps.MapDelete("/{id}", Delete);
+        heatmaps.MapGet("/{id}/data", Data);
         return routes;
     }
 
@@ -50,5 +54,38 @@ public static class HeatmapEndpoints
         return TypedResults.NoContent();
     }
 
-    private static ICatalogGrain Catalog(IGrainFactory grains, Caller caller) => grains.GetGrain<ICatalogGrain>(caller.TenantId);
+    private static async Task<IResult> Data(
+        string id, string? start_date, string? end_date, string? granularity, HttpRequest request, Caller caller, IGrainFactory grains)
+    {
+        var step = (granularity ?? "hour") switch
+        {
+            "hour" => HeatmapGranularity.Hour,
+            "day" => HeatmapGranularity.Day,
+            "week" => HeatmapGranularity.Week,
+            _ => throw ApiException.Invalid("granularity", "granularity must be one of hour, day, week"),
+        };
+        var heatmap = await Catalog(grains, caller).GetHeatmapAsync(id);
+        var window = ReportPeriod.Parse(start_date, end_date, heatmap.TimeZone);
+        var data = await grains.GetGrain<IHeatmapGrain>(id)
+            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), step);
+
+        var points = data.Points.Select(p => new HeatmapPointResponse(p.Timestamp, p.X, p.Y, p.Intensity, p.Count)).ToList();
+        if (CsvExport.Wanted(request))
+        {
+            return CsvExport.From(
+                points.Select(p => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+                {
+                    ["timestamp"] = p.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                    ["x"] = p.X, ["y"] = p.Y, ["intensity"] = p.Intensity, ["count"] = p.Count,
+                }).ToList(),
+                ["timestamp", "x", "y", "intensity", "count"]);
+        }
+
+        return TypedResults.Ok(new HeatmapDataResponse(
+            id, step.ToString().ToLowerInvariant(), new ReportPeriodResponse(window.Start, window.End),
+            new GridResponse(heatmap.CellSize, data.GridWidth, data.GridHeight), points,
+            new SummaryResponse(data.Summary.TotalVisitors, data.Summary.PeakHour, data.Summary.BusiestDay?.ToString())));
+    }
+
+    private static ICatalogGrain Catalog(IGrainFactory grains, Caller caller) => grains.CatalogOf(caller);
 }

@@ -62,5 +62,5 @@ public static class LocationEndpoints
         return TypedResults.Ok(new[] { new LastUpdateResponse(lastUpdate) });
     }
 
-    private static ICatalogGrain Catalog(IGrainFactory grains, Caller caller) => grains.GetGrain<ICatalogGrain>(caller.TenantId);
+    private static ICatalogGrain Catalog(IGrainFactory grains, Caller caller) => grains.CatalogOf(caller);
 }

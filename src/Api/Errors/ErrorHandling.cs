@@ -27,9 +27,9 @@ public static class ErrorHandling
                     .LogError(error, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
             }
 
-            if (mapped.Code == ApiErrorCode.ServiceUnavailable)
+            if (mapped.RetryAfterSeconds is { } retryAfter)
             {
-                context.Response.Headers.RetryAfter = "5";
+                context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             return ErrorEnvelope.WriteAsync(context, mapped);
@@ -63,7 +63,7 @@ public static class ErrorHandling
         JsonException json => BadJson(json),
         TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
             or Orleans.Runtime.Messaging.ConnectionFailedException =>
-            new ApiException(ApiErrorCode.ServiceUnavailable, "The service is briefly unavailable; retry shortly"),
+            new ApiException(ApiErrorCode.ServiceUnavailable, "The service is briefly unavailable; retry shortly", retryAfterSeconds: 5),
         _ => new ApiException(ApiErrorCode.InternalError, "An unexpected error occurred"),
     };
 

@@ -35,6 +35,9 @@ public static class HeatmapApi
         app.MapTenantEndpoints();
         app.MapLocationEndpoints();
         app.MapHeatmapEndpoints();
+        app.MapIngestEndpoints();
+        app.MapTrafficEndpoints();
+        app.MapAnalyticsEndpoints();
         return app;
     }
 }

@@ -1,3 +1,6 @@
+using HeatmapSaas.Ingest;
+using Orleans.Concurrency;
+
 namespace HeatmapSaas.Catalog;
 
 /// <summary>
@@ -12,6 +15,27 @@ public interface ILocationGrain : IGrainWithStringKey
 
     /// <summary>The <c>ts</c> of the newest accepted sensor event, or null before any.</summary>
     Task<DateTimeOffset?> GetLastUpdateAsync(long tenantId);
+
+    /// <summary>Validates, dedupes, logs and applies one gateway batch; answers the 202 body.</summary>
+    Task<IngestReceipt> IngestAsync(long tenantId, SensorBatch batch);
+
+    Task<TrafficRow[]> GetTrafficAsync(long tenantId, TrafficQuery query);
+
+    Task<LocationAnalytics> GetAnalyticsAsync(long tenantId, BucketWindow window);
+
+    Task<VisitorSummary> GetVisitorSummaryAsync(long tenantId, BucketWindow window, string timeZone);
+
+    Task<GatewayStatus[]> GetGatewaysAsync(long tenantId);
+
+    /// <summary>A heatmap of this location starts (or stops) following its batches.</summary>
+    Task AttachHeatmapAsync(Heatmap heatmap);
+
+    Task DetachHeatmapAsync(string heatmapId);
+
+    /// <summary>The base grids of one type with the log position they reflect, for a heatmap's backfill. It may run
+    /// while this grain awaits that heatmap, so it interleaves; it only reads.</summary>
+    [AlwaysInterleave]
+    Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType);
 }
 
 /// <summary>One heatmap: a view over its location's data at its own cell size and zone.</summary>
@@ -20,4 +44,9 @@ public interface IHeatmapGrain : IGrainWithStringKey
     Task ConfigureAsync(Heatmap heatmap);
 
     Task RetireAsync(long tenantId);
+
+    /// <summary>The base-grid cells one batch added, at its log position. One call per batch, never per event.</summary>
+    Task ApplyAsync(long position, BucketCells[] changes);
+
+    Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity);
 }

@@ -7,17 +7,22 @@ namespace HeatmapSaas.Errors;
 [GenerateSerializer]
 public sealed class ApiException : Exception
 {
-    public ApiException(ApiErrorCode code, string message, string? parameter = null, ParameterProblem? problem = null)
+    public ApiException(
+        ApiErrorCode code, string message, string? parameter = null, ParameterProblem? problem = null, int? retryAfterSeconds = null)
         : base(message)
     {
         Code = code;
         Parameter = parameter;
         Problem = problem;
+        RetryAfterSeconds = retryAfterSeconds;
     }
 
     [Id(0)] public ApiErrorCode Code { get; }
     [Id(1)] public string? Parameter { get; }
     [Id(2)] public ParameterProblem? Problem { get; }
+
+    /// <summary>For 429 and 503: when to try again, sent as <c>Retry-After</c>.</summary>
+    [Id(3)] public int? RetryAfterSeconds { get; }
 
     public static ApiException NotFound(string what) => new(ApiErrorCode.NotFound, $"{what} not found");
 

@@ -1,0 +1,70 @@
+using HeatmapSaas.Catalog;
+using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Ingest;
+
+namespace HeatmapSaas.Grains.Ingest;
+
+/// <summary>The checks only the location can make: the floor plan's bounds and the clock's horizons.</summary>
+public static class BatchValidator
+{
+    public static (SensorEvent[] Accepted, SensorReading[] AcceptedReadings, IngestReceipt Receipt) Validate(
+        SensorBatch batch, FloorPlan floor, DateTimeOffset now, IngestOptions options)
+    {
+        var newest = (now + options.MaxClockSkew).ToUnixTimeMilliseconds();
+        var oldest = (now - options.MaxEventAge).ToUnixTimeMilliseconds();
+        var errors = new List<IngestError>(batch.ParseErrors);
+        var accepted = new List<SensorReading>(batch.Readings.Length);
+        foreach (var reading in batch.Readings)
+        {
+            var error = Check(reading, floor, newest, oldest);
+            if (error is null)
+            {
+                accepted.Add(reading);
+            }
+            else
+            {
+                errors.Add(error);
+            }
+        }
+
+        errors.Sort((a, b) => a.Index.CompareTo(b.Index));
+        var receipt = new IngestReceipt(batch.BatchId, accepted.Count, errors.Count, false,
+            errors.Take(IngestReceipt.MaxErrors).ToArray());
+        var readings = accepted.ToArray();
+        return (ToEvents(readings), readings, receipt);
+    }
+
+    public static SensorEvent[] ToEvents(SensorReading[] readings)
+    {
+        var events = new SensorEvent[readings.Length];
+        for (var i = 0; i < readings.Length; i++)
+        {
+            var r = readings[i];
+            events[i] = new SensorEvent((SensorEventKind)r.Kind, r.TrackId, r.TsMillis, r.X, r.Y, (decimal)r.Value, r.ProductId);
+        }
+
+        return events;
+    }
+
+    private static IngestError? Check(SensorReading reading, FloorPlan floor, long newest, long oldest)
+    {
+        if (reading.TsMillis > newest)
+        {
+            return new IngestError(reading.Index, IngestError.TsInFuture, "ts is too far ahead of the server clock");
+        }
+
+        if (reading.TsMillis < oldest)
+        {
+            return new IngestError(reading.Index, IngestError.TsTooOld, "ts is older than the late-arrival horizon");
+        }
+
+        if (reading.Kind is ReadingKind.Position or ReadingKind.Interaction
+            && (reading.X < 0 || reading.X >= floor.Width || reading.Y < 0 || reading.Y >= floor.Height))
+        {
+            return new IngestError(reading.Index, IngestError.OutOfBounds,
+                $"x, y must lie on the floor plan (0 ≤ x < {floor.Width}, 0 ≤ y < {floor.Height})");
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,19 @@
+namespace HeatmapSaas.Grains.Ingest;
+
+/// <summary><c>Heatmap:Ingest</c> settings.</summary>
+public sealed class IngestOptions
+{
+    /// <summary>The late-arrival horizon, and how long batch ids are remembered.</summary>
+    public TimeSpan MaxEventAge { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How far ahead of the server clock an event's ts may be.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Per location; a batch over it is refused whole.</summary>
+    public int MaxEventsPerSecond { get; set; } = 100_000;
+
+    /// <summary>A checkpoint is written after this many batches, or at <see cref="CheckpointInterval"/>.</summary>
+    public int CheckpointEveryBatches { get; set; } = 100;
+
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
