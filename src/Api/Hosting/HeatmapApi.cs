@@ -1,6 +1,8 @@
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Endpoints;
 using HeatmapSaas.Api.Errors;
+using HeatmapSaas.Api.Hubs;
+using HeatmapSaas.Api.Ingest;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
@@ -18,6 +20,10 @@ public static class HeatmapApi
         builder.Services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         builder.Services.AddErrorEnvelope();
         builder.Services.AddOpenApi();
+        builder.Services.AddSignalR()
+            .AddJsonProtocol(o => JsonSetup.Configure(o.PayloadSerializerOptions))
+            // The 32 KB default would drop a batch of 1,000 events.
+            .AddHubOptions<IngestHub>(o => o.MaximumReceiveMessageSize = SensorBatchParser.MaxBodyBytes + 64 * 1024);
         builder.Services.AddHostedService<DemoTenantBootstrap>();
         return builder;
     }
@@ -38,6 +44,7 @@ public static class HeatmapApi
         app.MapIngestEndpoints();
         app.MapTrafficEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapHub<IngestHub>(IngestHub.Path).RequireApiKey(Access.Ingest);
         return app;
     }
 }
