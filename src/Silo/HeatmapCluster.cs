@@ -96,6 +96,9 @@ public static class HeatmapCluster
     public static ISiloBuilder AddHeatmapGrainServices(this ISiloBuilder silo)
     {
         silo.Services.AddHeatmapGrainDependencies();
+        // The roll-up from locations to their tenant. Memory streams may lose messages in a crash; the tenant
+        // grain reconciles from its locations, so nothing durable rides on them.
+        silo.AddMemoryStreams(HeatmapSaas.Tenants.RollupStream.Provider);
         return silo;
     }
 

@@ -44,6 +44,7 @@ public static class HeatmapApi
         app.MapIngestEndpoints();
         app.MapTrafficEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapUsageEndpoints();
         app.MapHub<IngestHub>(IngestHub.Path).RequireApiKey(Access.Ingest);
         return app;
     }

@@ -241,11 +241,10 @@ public static class SensorBatchParser
     /// <summary>An ISO 8601 instant that states its offset (<c>Z</c> or <c>±hh:mm</c>): a local time would be a guess.</summary>
     private static long? Timestamp(ref Utf8JsonReader reader)
     {
-        var raw = reader.ValueSpan;
-        var statesOffset = raw.Length > 6 && (raw[^1] == (byte)'Z' || raw[^1] == (byte)'z' || raw[^6] is (byte)'+' or (byte)'-' && raw[^3] == (byte)':');
-        return statesOffset && !reader.ValueIsEscaped && reader.TryGetDateTimeOffset(out var instant)
-            ? instant.ToUnixTimeMilliseconds()
-            : null;
+        // Serializers may escape characters such as '+' (\u002B); only then is the value copied out unescaped.
+        ReadOnlySpan<byte> raw = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+        var statesOffset = raw.Length > 6 && (raw[^1] is (byte)'Z' or (byte)'z' || raw[^6] is (byte)'+' or (byte)'-' && raw[^3] == (byte)':');
+        return statesOffset && reader.TryGetDateTimeOffset(out var instant) ? instant.ToUnixTimeMilliseconds() : null;
     }
 
     private static double? Number(ref Utf8JsonReader reader, string name, ref string? problemCode, ref string? problem)

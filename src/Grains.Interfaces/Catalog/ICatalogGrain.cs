@@ -20,4 +20,6 @@ public interface ICatalogGrain : IGrainWithIntegerKey
 
     /// <summary>Counts for usage: locations and heatmaps the tenant has.</summary>
     Task<(int Locations, int Heatmaps)> CountAsync();
+
+    Task<string[]> GetLocationIdsAsync();
 }

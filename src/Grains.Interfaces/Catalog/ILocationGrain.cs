@@ -27,6 +27,9 @@ public interface ILocationGrain : IGrainWithStringKey
 
     Task<GatewayStatus[]> GetGatewaysAsync(long tenantId);
 
+    /// <summary>What the location last published on the tenant's roll-up stream, computed now.</summary>
+    Task<HeatmapSaas.Tenants.LocationUsage> GetUsageAsync(long tenantId);
+
     /// <summary>A heatmap of this location starts (or stops) following its batches.</summary>
     Task AttachHeatmapAsync(Heatmap heatmap);
 

@@ -16,6 +16,9 @@ public interface ITenantGrain : IGrainWithIntegerKey
 
     /// <summary>Counts one request against the current UTC-hour window of the tenant's plan.</summary>
     Task<RequestAllowance> ConsumeRequestAsync();
+
+    /// <summary>This month's usage and the live totals, rolled up from the tenant's locations.</summary>
+    Task<TenantUsage> GetUsageAsync();
 }
 
 /// <summary>Hands out tenant ids and creates the Demo tenant on first start. A singleton (key 0).</summary>

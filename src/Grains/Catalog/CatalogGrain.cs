@@ -164,6 +164,8 @@ public sealed class CatalogGrain(
 
     public Task<(int Locations, int Heatmaps)> CountAsync() => Task.FromResult((Locations.Count, Heatmaps.Count));
 
+    public Task<string[]> GetLocationIdsAsync() => Task.FromResult(Locations.Select(l => l.Id).ToArray());
+
     private Location? FindById(string id) => Locations.Find(l => l.Id == id);
 
     private Location? FindBySlug(string slug) => Locations.Find(l => l.Slug == slug);

@@ -4,7 +4,9 @@ using HeatmapSaas.Grains.Domain.Footfall;
 using HeatmapSaas.Grains.Ingest;
 using HeatmapSaas.Grains.Reports;
 using HeatmapSaas.Ingest;
+using HeatmapSaas.Tenants;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
 
 namespace HeatmapSaas.Grains.Catalog;
 
@@ -17,6 +19,10 @@ public sealed class LocationGrainState
     [Id(2)] public long AppliedPosition { get; set; }
     [Id(3)] public Dictionary<string, GatewayStatus> Gateways { get; set; } = [];
     [Id(4)] public List<Heatmap> Heatmaps { get; set; } = [];
+    /// <summary>Accepted events and batches of the UTC month <see cref="UsageMonth"/>, for the tenant's usage.</summary>
+    [Id(5)] public string UsageMonth { get; set; } = "";
+    [Id(6)] public long MonthEvents { get; set; }
+    [Id(7)] public long MonthBatches { get; set; }
 }
 
 /// <summary>
@@ -34,13 +40,18 @@ public sealed class LocationGrain(
     private EventRateLimit _rateLimit = null!;
     private int _batchesSinceCheckpoint;
     private long _appliedPosition;
-    private IGrainTimer? _checkpointTimer;
+    private IGrainTimer? _ticker;
+    private DateTimeOffset _lastCheckpoint;
+    private LocationUsage? _published;
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
 
     private string LocationId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _rateLimit = new EventRateLimit(_options.MaxEventsPerSecond);
+        _lastCheckpoint = clock.GetUtcNow();
+        _ticker = this.RegisterGrainTimer(TickAsync, TickInterval, TickInterval);
         if (state.State.Location is not { } location)
         {
             return;
@@ -65,12 +76,11 @@ public sealed class LocationGrain(
             Apply(entry);
         }
 
-        _checkpointTimer = this.RegisterGrainTimer(TickAsync, _options.CheckpointInterval, _options.CheckpointInterval);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _checkpointTimer?.Dispose();
+        _ticker?.Dispose();
         if (state.State.Location is not null)
         {
             await CheckpointAsync();
@@ -87,7 +97,7 @@ public sealed class LocationGrain(
     public async Task RetireAsync(long tenantId)
     {
         _ = Owned(tenantId);
-        _checkpointTimer?.Dispose();
+        _ticker?.Dispose();
         await state.ClearStateAsync();
         _ledger = new FootfallLedger(LocationRules.Default);
         DeactivateOnIdle();
@@ -139,6 +149,12 @@ public sealed class LocationGrain(
         return Task.FromResult(Reports(timeZone).Summary(window));
     }
 
+    public Task<LocationUsage> GetUsageAsync(long tenantId)
+    {
+        _ = Owned(tenantId);
+        return Task.FromResult(CurrentUsage());
+    }
+
     public Task<GatewayStatus[]> GetGatewaysAsync(long tenantId)
     {
         _ = Owned(tenantId);
@@ -173,6 +189,14 @@ public sealed class LocationGrain(
     {
         var effect = _ledger.Apply(BatchValidator.ToEvents(entry.Accepted), entry.ReceivedAt);
         _appliedPosition = entry.Position;
+        var month = RollupStream.MonthOf(entry.ReceivedAt);
+        if (month != state.State.UsageMonth)
+        {
+            (state.State.UsageMonth, state.State.MonthEvents, state.State.MonthBatches) = (month, 0, 0);
+        }
+
+        state.State.MonthEvents += entry.Receipt.Accepted;
+        state.State.MonthBatches++;
         if (entry.GatewayId is { } gateway)
         {
             var seen = state.State.Gateways.GetValueOrDefault(gateway);
@@ -200,14 +224,43 @@ public sealed class LocationGrain(
         }));
     }
 
-    /// <summary>Ends tracks of a store gone quiet (wall-clock silence) and checkpoints what changed.</summary>
+    /// <summary>
+    /// Once a second: ends tracks of a store gone quiet (wall-clock silence), reports changed totals on the tenant's
+    /// roll-up stream (coalesced: one message a second at most, not one per batch) and checkpoints when due.
+    /// </summary>
     private async Task TickAsync(CancellationToken ct)
     {
-        _ledger.ExpireIdle(clock.GetUtcNow());
-        if (_appliedPosition != state.State.AppliedPosition)
+        var now = clock.GetUtcNow();
+        _ledger.ExpireIdle(now);
+        if (state.State.Location is not { } location)
+        {
+            return;
+        }
+
+        var usage = CurrentUsage();
+        if (usage != _published)
+        {
+            await this.GetStreamProvider(RollupStream.Provider)
+                .GetStream<LocationUsage>(StreamId.Create(RollupStream.Namespace, location.TenantId))
+                .OnNextAsync(usage);
+            _published = usage;
+        }
+
+        if (_appliedPosition != state.State.AppliedPosition && now - _lastCheckpoint >= _options.CheckpointInterval)
         {
             await CheckpointAsync();
         }
+    }
+
+    private LocationUsage CurrentUsage()
+    {
+        var now = clock.GetUtcNow();
+        var month = RollupStream.MonthOf(now);
+        var calendar = LocalCalendar.TryFind(state.State.Location!.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
+        var today = calendar.Day(calendar.Today(now));
+        var thisMonth = state.State.UsageMonth == month;
+        return new LocationUsage(LocationId, month, thisMonth ? state.State.MonthEvents : 0, thisMonth ? state.State.MonthBatches : 0,
+            _ledger.Occupancy, _ledger.CountsBetween(today.First, today.EndExclusive).Visitors);
     }
 
     private async Task CheckpointAsync()
@@ -221,6 +274,7 @@ public sealed class LocationGrain(
         state.State.Ledger = buffer.ToArray();
         state.State.AppliedPosition = _appliedPosition;
         await state.WriteStateAsync();
+        _lastCheckpoint = clock.GetUtcNow();
         _batchesSinceCheckpoint = 0;
         await log.TruncateAsync(LocationId, _appliedPosition, clock.GetUtcNow() - _options.MaxEventAge);
     }

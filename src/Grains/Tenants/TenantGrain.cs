@@ -1,14 +1,34 @@
+using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
+using Orleans.Streams;
 using HeatmapSaas.Grains.Domain;
 using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Grains.Tenants;
 
+[ImplicitStreamSubscription(RollupStream.Namespace)]
 public sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
     TimeProvider clock) : Grain, ITenantGrain
 {
+    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(1);
+
     private readonly RequestQuota _quota = new();
+    private readonly TenantRollup _rollup = new();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await this.GetStreamProvider(RollupStream.Provider)
+            .GetStream<LocationUsage>(StreamId.Create(RollupStream.Namespace, this.GetPrimaryKeyLong()))
+            .SubscribeAsync((report, _) =>
+            {
+                _rollup.Accept(report);
+                return Task.CompletedTask;
+            });
+
+        // Stream messages can be lost in a crash; asking the locations now and then heals the totals.
+        this.RegisterGrainTimer(ReconcileAsync, TimeSpan.Zero, ReconcileInterval);
+    }
 
     private TenantProfile Profile => state.State.Profile ?? throw ApiException.NotFound("Tenant");
 
@@ -52,6 +72,35 @@ public sealed class TenantGrain(
 
     public Task<RequestAllowance> ConsumeRequestAsync() =>
         Task.FromResult(_quota.Consume(Profile.Plan, clock.GetUtcNow()));
+
+    public async Task<TenantUsage> GetUsageAsync()
+    {
+        var profile = Profile;
+        var (locations, heatmaps) = await GrainFactory.GetGrain<ICatalogGrain>(profile.Id).CountAsync();
+        var now = clock.GetUtcNow();
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var totals = _rollup.Totals(RollupStream.MonthOf(now));
+        return new TenantUsage(profile, monthStart, monthStart.AddMonths(1), totals.Events, totals.Batches,
+            locations, heatmaps, totals.Occupancy, totals.VisitorsToday);
+    }
+
+    private async Task ReconcileAsync(CancellationToken ct)
+    {
+        if (state.State.Profile is null)
+        {
+            return;
+        }
+
+        var tenantId = this.GetPrimaryKeyLong();
+        var ids = await GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationIdsAsync();
+        var reports = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ILocationGrain>(id).GetUsageAsync(tenantId)));
+        foreach (var report in reports)
+        {
+            _rollup.Accept(report);
+        }
+
+        _rollup.Forget(ids);
+    }
 
     private async Task<IssuedApiKey> IssueKeyAsync(string name, KeyScope scope, string secret)
     {
