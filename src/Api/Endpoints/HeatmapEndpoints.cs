@@ -2,6 +2,7 @@ using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Contracts;
 using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Api.Hosting;
+using HeatmapSaas.Api.Rendering;
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Ingest;
@@ -21,6 +22,7 @@ public static class HeatmapEndpoints
         heatmaps.MapPatch("/{id}", Update);
         heatmaps.MapDelete("/{id}", Delete);
         heatmaps.MapGet("/{id}/data", Data);
+        heatmaps.MapGet("/{id}/image.png", Image);
         return routes;
     }
 
@@ -85,6 +87,18 @@ public static class HeatmapEndpoints
             id, step.ToString().ToLowerInvariant(), new ReportPeriodResponse(window.Start, window.End),
             new GridResponse(heatmap.CellSize, data.GridWidth, data.GridHeight), points,
             new SummaryResponse(data.Summary.TotalVisitors, data.Summary.PeakHour, data.Summary.BusiestDay?.ToString())));
+    }
+
+    private static async Task<FileContentHttpResult> Image(
+        string id, string? start_date, string? end_date, Caller caller, IGrainFactory grains)
+    {
+        var catalog = Catalog(grains, caller);
+        var heatmap = await catalog.GetHeatmapAsync(id);
+        var window = ReportPeriod.Parse(start_date, end_date, heatmap.TimeZone);
+        var data = await grains.GetGrain<IHeatmapGrain>(id)
+            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), HeatmapGranularity.Week);
+        var floor = (await catalog.GetLocationAsync(heatmap.LocationId)).FloorPlan;
+        return TypedResults.File(HeatmapImage.RenderPng(data.Points, floor.Width, floor.Height, heatmap.CellSize), "image/png");
     }
 
     private static ICatalogGrain Catalog(IGrainFactory grains, Caller caller) => grains.CatalogOf(caller);

@@ -186,6 +186,12 @@ public sealed class IngestApiTests(FixedClockApiHost host) : IClassFixture<Fixed
         var lateData = await (await tenant.Http.GetAsync($"/v1/heatmaps/{late}/data?start_date=2020-01-01&end_date=2020-01-01")).Json(200);
         Assert.Equal(data.GetProperty("data_points").GetRawText(), lateData.GetProperty("data_points").GetRawText());
         await (await tenant.Http.GetAsync($"/v1/heatmaps/{late}/data?start_date=2020-01-02&end_date=2020-01-01")).Error(400, "INVALID_REQUEST");
+
+        var png = await tenant.Http.GetAsync($"/v1/heatmaps/{late}/image.png?start_date=2020-01-01&end_date=2020-01-01");
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        var bytes = await png.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        await (await tenant.Http.GetAsync($"/v1/heatmaps/{late}/image.png?start_date=2020-01-01")).Error(400, "INVALID_REQUEST", "end_date");
         await (await tenant.Http.GetAsync($"/v1/heatmaps/{late}/data?start_date=2020-01-01&end_date=2020-01-01&granularity=month")).Error(400, "INVALID_REQUEST", "granularity");
     }
 
