@@ -11,6 +11,7 @@ public static class GrainDependencies
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIngestLog, InMemoryIngestLog>();
+        services.TryAddSingleton<HeatmapSaas.Grains.History.IHistoryStore, HeatmapSaas.Grains.History.InMemoryHistoryStore>();
         services.AddOptions<IngestOptions>().BindConfiguration("Heatmap:Ingest");
         return services;
     }

@@ -1,6 +1,7 @@
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Grains.History;
 using HeatmapSaas.Grains.Ingest;
 using HeatmapSaas.Grains.Reports;
 using HeatmapSaas.Ingest;
@@ -23,6 +24,8 @@ public sealed class LocationGrainState
     [Id(5)] public string UsageMonth { get; set; } = "";
     [Id(6)] public long MonthEvents { get; set; }
     [Id(7)] public long MonthBatches { get; set; }
+    /// <summary>Buckets before this index may have parts in the history store; queries after it need not look.</summary>
+    [Id(8)] public long HistoryBefore { get; set; } = long.MinValue;
 }
 
 /// <summary>
@@ -32,6 +35,7 @@ public sealed class LocationGrainState
 public sealed class LocationGrain(
     [PersistentState("location", StorageNames.Default)] IPersistentState<LocationGrainState> state,
     IIngestLog log,
+    IHistoryStore history,
     IOptions<IngestOptions> options,
     TimeProvider clock) : Grain, ILocationGrain
 {
@@ -137,16 +141,21 @@ public sealed class LocationGrain(
         return receipt;
     }
 
-    public Task<TrafficRow[]> GetTrafficAsync(long tenantId, TrafficQuery query) =>
-        Task.FromResult(Reports(Owned(tenantId).TimeZone).Traffic(query));
+    public async Task<TrafficRow[]> GetTrafficAsync(long tenantId, TrafficQuery query)
+    {
+        var zone = Owned(tenantId).TimeZone;
+        var calendar = CalendarOf(zone);
+        var day = calendar.Day(query.Date);
+        return (await ReportsAsync(zone, day.First.Index, day.EndExclusive.Index)).Traffic(query);
+    }
 
-    public Task<LocationAnalytics> GetAnalyticsAsync(long tenantId, BucketWindow window) =>
-        Task.FromResult(Reports(Owned(tenantId).TimeZone).Analytics(window));
+    public async Task<LocationAnalytics> GetAnalyticsAsync(long tenantId, BucketWindow window) =>
+        (await ReportsAsync(Owned(tenantId).TimeZone, window.FirstBucket, window.EndBucket)).Analytics(window);
 
-    public Task<VisitorSummary> GetVisitorSummaryAsync(long tenantId, BucketWindow window, string timeZone)
+    public async Task<VisitorSummary> GetVisitorSummaryAsync(long tenantId, BucketWindow window, string timeZone)
     {
         _ = Owned(tenantId);
-        return Task.FromResult(Reports(timeZone).Summary(window));
+        return (await ReportsAsync(timeZone, window.FirstBucket, window.EndBucket)).Summary(window);
     }
 
     public Task<LocationUsage> GetUsageAsync(long tenantId)
@@ -174,15 +183,20 @@ public sealed class LocationGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType)
+    public async Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType)
     {
         _ = Owned(tenantId);
         HeatmapTypes.TryParse(heatmapType, out var type);
-        var buckets = _ledger.LiveBuckets()
-            .Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grid(type)), 0))
-            .Where(b => b.Cells.Length > 0)
-            .ToArray();
-        return Task.FromResult(new GridSnapshot(_appliedPosition, buckets));
+        // Read the position and live grids in one synchronous stretch, so they describe the same moment.
+        var position = _appliedPosition;
+        var live = _ledger.LiveBuckets().Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grid(type)), 0)).ToList();
+        if (state.State.HistoryBefore != long.MinValue)
+        {
+            var stored = await history.ReadAsync(LocationId, new TimeBucket(long.MinValue / 2), new TimeBucket(state.State.HistoryBefore));
+            live.AddRange(stored.Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grids[type]), 0)));
+        }
+
+        return new GridSnapshot(position, live.Where(b => b.Cells.Length > 0).ToArray());
     }
 
     private BatchEffect Apply(LoggedBatch entry)
@@ -250,6 +264,23 @@ public sealed class LocationGrain(
         {
             await CheckpointAsync();
         }
+
+        await CloseOldBucketsAsync(now);
+    }
+
+    /// <summary>Moves buckets older than the live window to the history store, keeping grain memory bounded.</summary>
+    private async Task CloseOldBucketsAsync(DateTimeOffset now)
+    {
+        var before = TimeBucket.Of(now - _options.LiveWindow);
+        var closed = _ledger.CloseBucketsBefore(before);
+        if (closed.Count == 0)
+        {
+            return;
+        }
+
+        await history.AddAsync(LocationId, closed);
+        state.State.HistoryBefore = Math.Max(state.State.HistoryBefore, closed[^1].Time.Index + 1);
+        await CheckpointAsync();
     }
 
     private LocationUsage CurrentUsage()
@@ -279,8 +310,32 @@ public sealed class LocationGrain(
         await log.TruncateAsync(LocationId, _appliedPosition, clock.GetUtcNow() - _options.MaxEventAge);
     }
 
-    private FootfallReports Reports(string timeZone) =>
-        new(_ledger.CountsBetween, LocalCalendar.TryFind(timeZone, out var calendar) ? calendar : LocalCalendar.Utc);
+    /// <summary>Reports over live buckets plus, when the window reaches back that far, the history store's.</summary>
+    private async Task<FootfallReports> ReportsAsync(string timeZone, long firstBucket, long endBucket)
+    {
+        if (firstBucket >= state.State.HistoryBefore)
+        {
+            return new FootfallReports(_ledger.CountsBetween, CalendarOf(timeZone));
+        }
+
+        var stored = await history.ReadAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket));
+        return new FootfallReports((from, to) =>
+        {
+            var counts = _ledger.CountsBetween(from, to);
+            foreach (var bucket in stored)
+            {
+                if (bucket.Time >= from && bucket.Time < to)
+                {
+                    counts += bucket.Counts;
+                }
+            }
+
+            return counts;
+        }, CalendarOf(timeZone));
+    }
+
+    private static LocalCalendar CalendarOf(string timeZone) =>
+        LocalCalendar.TryFind(timeZone, out var calendar) ? calendar : LocalCalendar.Utc;
 
     private static CellValue[] CellsOf(IntensityGrid grid) =>
         grid.ToCells().Select(c => new CellValue(c.X, c.Y, c.Value)).ToArray();

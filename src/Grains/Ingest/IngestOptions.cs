@@ -16,4 +16,7 @@ public sealed class IngestOptions
     public int CheckpointEveryBatches { get; set; } = 100;
 
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Buckets older than this leave grain memory for the history store (once no open track pins them).</summary>
+    public TimeSpan LiveWindow { get; set; } = TimeSpan.FromDays(2);
 }
