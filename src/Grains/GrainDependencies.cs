@@ -13,6 +13,7 @@ public static class GrainDependencies
         services.TryAddSingleton<IIngestLog, InMemoryIngestLog>();
         services.TryAddSingleton<HeatmapSaas.Grains.History.IHistoryStore, HeatmapSaas.Grains.History.InMemoryHistoryStore>();
         services.AddOptions<IngestOptions>().BindConfiguration("Heatmap:Ingest");
+        services.AddOptions<HeatmapSaas.Grains.Live.LiveOptions>().BindConfiguration("Heatmap:Live");
         return services;
     }
 }

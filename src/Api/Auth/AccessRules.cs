@@ -11,6 +11,9 @@ public enum Access
     /// <summary>Sensor ingest: full or ingest keys; not counted against the hourly request quota.</summary>
     Ingest,
 
+    /// <summary>Live dashboards (<c>/hubs/live</c>): full or read keys, whatever the method of the handshake.</summary>
+    Live,
+
     /// <summary>The operator's admin key (<c>Heatmap:AdminKey</c>); the route does not exist while it is unset.</summary>
     Admin,
 }
@@ -30,6 +33,7 @@ public static class AccessRules
         (KeyScope.Full, not Access.Admin) => true,
         (KeyScope.Ingest, Access.Ingest) => true,
         (KeyScope.Read, Access.TenantKey) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method),
+        (KeyScope.Read, Access.Live) => true,
         _ => false,
     };
 }

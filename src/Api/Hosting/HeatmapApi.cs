@@ -25,6 +25,8 @@ public static class HeatmapApi
             // The 32 KB default would drop a batch of 1,000 events.
             .AddHubOptions<IngestHub>(o => o.MaximumReceiveMessageSize = SensorBatchParser.MaxBodyBytes + 64 * 1024);
         builder.Services.AddHostedService<DemoTenantBootstrap>();
+        builder.Services.AddSingleton<LiveFanout>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
         return builder;
     }
 
@@ -46,6 +48,7 @@ public static class HeatmapApi
         app.MapAnalyticsEndpoints();
         app.MapUsageEndpoints();
         app.MapHub<IngestHub>(IngestHub.Path).RequireApiKey(Access.Ingest);
+        app.MapHub<LiveHub>(LiveHub.Path).RequireApiKey(Access.Live);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using HeatmapSaas.Ingest;
+using HeatmapSaas.Live;
 using Orleans.Concurrency;
 
 namespace HeatmapSaas.Catalog;
@@ -35,6 +36,11 @@ public interface ILocationGrain : IGrainWithStringKey
 
     Task DetachHeatmapAsync(string heatmapId);
 
+    /// <summary>Today's counters now; the observer then gets changes, coalesced, until it unsubscribes or expires.</summary>
+    Task<LocationCounters> SubscribeAsync(long tenantId, ILiveObserver observer);
+
+    Task UnsubscribeAsync(ILiveObserver observer);
+
     /// <summary>The base grids of one type with the log position they reflect, for a heatmap's backfill. It may run
     /// while this grain awaits that heatmap, so it interleaves; it only reads.</summary>
     [AlwaysInterleave]
@@ -49,7 +55,12 @@ public interface IHeatmapGrain : IGrainWithStringKey
     Task RetireAsync(long tenantId);
 
     /// <summary>The base-grid cells one batch added, at its log position. One call per batch, never per event.</summary>
-    Task ApplyAsync(long position, BucketCells[] changes);
+    Task ApplyAsync(long position, BucketCells[] changes, DateTimeOffset? newestTs);
+
+    /// <summary>Today's picture (local buckets of the heatmap's zone); the observer then gets coalesced updates.</summary>
+    Task<HeatmapFrame[]> SubscribeAsync(long tenantId, ILiveObserver observer);
+
+    Task UnsubscribeAsync(ILiveObserver observer);
 
     Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity);
 }

@@ -2,7 +2,11 @@ using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Grains.Domain.Footfall;
 using HeatmapSaas.Grains.Heatmaps;
+using HeatmapSaas.Grains.Live;
 using HeatmapSaas.Ingest;
+using HeatmapSaas.Live;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HeatmapSaas.Grains.Catalog;
 
@@ -14,10 +18,18 @@ public sealed class HeatmapGrainState
 
 /// <summary>A heatmap: its configuration (persisted) and its grid view (derived, rebuilt on activation).</summary>
 public sealed class HeatmapGrain(
-    [PersistentState("heatmap", StorageNames.Default)] IPersistentState<HeatmapGrainState> state)
+    [PersistentState("heatmap", StorageNames.Default)] IPersistentState<HeatmapGrainState> state,
+    IOptions<LiveOptions> liveOptions,
+    TimeProvider clock,
+    ILogger<HeatmapGrain> logger)
     : Grain, IHeatmapGrain
 {
     private HeatmapView? _view;
+    private LivePush? _live;
+    private readonly Dictionary<long, HashSet<(int X, int Y)>> _changedCells = [];
+    private DateTimeOffset? _newestTs;
+
+    private LivePush Live => _live ??= new LivePush(this, liveOptions.Value, logger);
 
     public async Task ConfigureAsync(Heatmap heatmap)
     {
@@ -39,15 +51,95 @@ public sealed class HeatmapGrain(
         DeactivateOnIdle();
     }
 
-    public async Task ApplyAsync(long position, BucketCells[] changes)
+    public async Task ApplyAsync(long position, BucketCells[] changes, DateTimeOffset? newestTs)
     {
         if (state.State.Heatmap is null)
         {
             return;
         }
 
-        (await ViewAsync()).Apply(position, changes);
+        var view = await ViewAsync();
+        if (!view.Apply(position, changes))
+        {
+            return;
+        }
+
+        _newestTs = newestTs > _newestTs || _newestTs is null ? newestTs : _newestTs;
+        if (Live.HasObservers && changes.Length > 0)
+        {
+            var factor = view.CellSize / IntensityGrid.BaseCellSize;
+            foreach (var bucket in changes)
+            {
+                if (!_changedCells.TryGetValue(bucket.Bucket, out var cells))
+                {
+                    _changedCells[bucket.Bucket] = cells = [];
+                }
+
+                foreach (var cell in bucket.Cells)
+                {
+                    cells.Add((cell.X / factor, cell.Y / factor));
+                }
+            }
+
+            Live.MarkChanged(ChangedFrames);
+        }
     }
+
+    public async Task<HeatmapFrame[]> SubscribeAsync(long tenantId, ILiveObserver observer)
+    {
+        var heatmap = Owned(tenantId);
+        var view = await ViewAsync();
+        Live.Subscribe(observer);
+        var calendar = LocalCalendar.TryFind(heatmap.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
+        var today = calendar.Day(calendar.Today(clock.GetUtcNow()));
+        var frames = new List<HeatmapFrame>();
+        for (var b = today.First; b < today.EndExclusive; b = b.Next)
+        {
+            if (view.GridOf(b.Index) is { IsEmpty: false } grid)
+            {
+                frames.Add(Frame(view, b, grid.ToCells()));
+            }
+        }
+
+        return frames.ToArray();
+    }
+
+    public Task UnsubscribeAsync(ILiveObserver observer)
+    {
+        _live?.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The changed cells since the last push, each with its absolute total in its bucket.</summary>
+    private Action<ILiveObserver>? ChangedFrames()
+    {
+        if (_view is null || _changedCells.Count == 0)
+        {
+            return null;
+        }
+
+        var frames = _changedCells.Select(pair =>
+        {
+            var grid = _view.GridOf(pair.Key);
+            var cells = pair.Value.Select(c => new GridCell(c.X, c.Y, grid?[c.X, c.Y] ?? 0)).ToArray();
+            return Frame(_view, new TimeBucket(pair.Key), cells);
+        }).ToList();
+        _changedCells.Clear();
+        return observer =>
+        {
+            foreach (var frame in frames)
+            {
+                observer.HeatmapUpdated(frame);
+            }
+        };
+    }
+
+    private HeatmapFrame Frame(HeatmapView view, TimeBucket bucket, IReadOnlyList<GridCell> cells) => new(
+        this.GetPrimaryKeyString(),
+        bucket.Start,
+        cells.Select(c => new[] { c.X, (double)c.Y, view.Shown(c.Value) }).ToArray(),
+        view.GridOf(bucket.Index) is { } grid ? view.Shown(grid.Max) : 0,
+        _newestTs);
 
     public async Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity)
     {

@@ -2,6 +2,9 @@ using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Grains.Domain.Footfall;
 using HeatmapSaas.Grains.History;
+using HeatmapSaas.Grains.Live;
+using HeatmapSaas.Live;
+using Microsoft.Extensions.Logging;
 using HeatmapSaas.Grains.Ingest;
 using HeatmapSaas.Grains.Reports;
 using HeatmapSaas.Ingest;
@@ -37,8 +40,14 @@ public sealed class LocationGrain(
     IIngestLog log,
     IHistoryStore history,
     IOptions<IngestOptions> options,
+    IOptions<LiveOptions> liveOptions,
+    ILogger<LocationGrain> logger,
     TimeProvider clock) : Grain, ILocationGrain
 {
+    private LivePush? _live;
+
+    private LivePush Live => _live ??= new LivePush(this, liveOptions.Value, logger);
+
     private readonly IngestOptions _options = options.Value;
     private FootfallLedger _ledger = new(LocationRules.Default);
     private EventRateLimit _rateLimit = null!;
@@ -132,6 +141,7 @@ public sealed class LocationGrain(
         }
 
         var effect = Apply(append.Entry);
+        Live.MarkChanged(CountersPush);
         await ForwardToHeatmapsAsync(append.Entry.Position, effect);
         if (++_batchesSinceCheckpoint >= _options.CheckpointEveryBatches)
         {
@@ -156,6 +166,37 @@ public sealed class LocationGrain(
     {
         _ = Owned(tenantId);
         return (await ReportsAsync(timeZone, window.FirstBucket, window.EndBucket)).Summary(window);
+    }
+
+    public Task<LocationCounters> SubscribeAsync(long tenantId, ILiveObserver observer)
+    {
+        _ = Owned(tenantId);
+        Live.Subscribe(observer);
+        return Task.FromResult(Counters());
+    }
+
+    public Task UnsubscribeAsync(ILiveObserver observer)
+    {
+        _live?.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private Action<ILiveObserver> CountersPush()
+    {
+        var counters = Counters();
+        return observer => observer.LocationCountersChanged(counters);
+    }
+
+    /// <summary>Today's counters in the location's zone, and which gateways reported recently.</summary>
+    private LocationCounters Counters()
+    {
+        var now = clock.GetUtcNow();
+        var calendar = CalendarOf(state.State.Location!.TimeZone);
+        var today = calendar.Day(calendar.Today(now));
+        var counts = _ledger.CountsBetween(today.First, today.EndExclusive);
+        var online = state.State.Gateways.Values.Count(g => now - g.LastSeen <= liveOptions.Value.GatewayOnlineWindow);
+        return new LocationCounters(LocationId, _ledger.Occupancy, counts.Visitors, counts.Impressions, counts.Discoveries,
+            counts.Engagements, counts.Interactions, counts.Conversions, online, _ledger.NewestTs);
     }
 
     public Task<LocationUsage> GetUsageAsync(long tenantId)
@@ -234,7 +275,7 @@ public sealed class LocationGrain(
             var changes = effect.Grids.Where(g => g.Type == type)
                 .Select(g => new BucketCells(g.Bucket.Index, CellsOf(g.Added), g.Samples))
                 .ToArray();
-            return GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ApplyAsync(position, changes);
+            return GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ApplyAsync(position, changes, effect.NewestTs);
         }));
     }
 
@@ -245,7 +286,11 @@ public sealed class LocationGrain(
     private async Task TickAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        _ledger.ExpireIdle(now);
+        if (_ledger.ExpireIdle(now).TracksEnded > 0)
+        {
+            Live.MarkChanged(CountersPush);
+        }
+
         if (state.State.Location is not { } location)
         {
             return;

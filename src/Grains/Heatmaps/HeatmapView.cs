@@ -47,6 +47,14 @@ public sealed class HeatmapView(int cellSize, HeatmapType type)
         return true;
     }
 
+    public int CellSize => cellSize;
+
+    /// <summary>The grid of one bucket at this heatmap's cell size, if anything landed there.</summary>
+    public IntensityGrid? GridOf(long bucket) => _buckets.GetValueOrDefault(bucket);
+
+    /// <summary>A cell value as the API shows it: a count, or seconds for dwell time.</summary>
+    public double Shown(long value) => type == HeatmapType.DwellTime ? value / 1000.0 : value;
+
     /// <summary>One point per non-empty cell per period, ordered by timestamp, y, x; intensity relative to the hottest.</summary>
     public (HeatmapPoint[] Points, bool TooMany) Points(IReadOnlyList<LocalPeriod> periods)
     {
