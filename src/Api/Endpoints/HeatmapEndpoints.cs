@@ -98,7 +98,9 @@ public static class HeatmapEndpoints
         var data = await grains.GetGrain<IHeatmapGrain>(id)
             .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), HeatmapGranularity.Week);
         var floor = (await catalog.GetLocationAsync(heatmap.LocationId)).FloorPlan;
-        return TypedResults.File(HeatmapImage.RenderPng(data.Points, floor.Width, floor.Height, heatmap.CellSize), "image/png");
+        var floorPlanImage = await grains.GetGrain<IFloorPlanGrain>(heatmap.LocationId).GetAsync(caller.TenantId);
+        return TypedResults.File(
+            HeatmapImage.RenderPng(data.Points, floor.Width, floor.Height, heatmap.CellSize, floorPlanImage?.Bytes), "image/png");
     }
 
     private static ICatalogGrain Catalog(IGrainFactory grains, Caller caller) => grains.CatalogOf(caller);

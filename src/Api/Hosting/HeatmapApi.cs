@@ -47,6 +47,7 @@ public static class HeatmapApi
         app.MapTrafficEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapUsageEndpoints();
+        app.MapFloorPlanEndpoints();
         app.MapHub<IngestHub>(IngestHub.Path).RequireApiKey(Access.Ingest);
         app.MapHub<LiveHub>(LiveHub.Path).RequireApiKey(Access.Live);
         return app;

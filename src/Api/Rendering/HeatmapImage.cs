@@ -8,7 +8,8 @@ public static class HeatmapImage
 {
     private const int MaxSide = 1000;
 
-    public static byte[] RenderPng(IReadOnlyList<HeatmapPoint> points, double floorWidth, double floorHeight, int cellSize)
+    public static byte[] RenderPng(
+        IReadOnlyList<HeatmapPoint> points, double floorWidth, double floorHeight, int cellSize, byte[]? floorPlanImage = null)
     {
         var scale = MaxSide / Math.Max(floorWidth, floorHeight);
         var width = Math.Max(1, (int)Math.Round(floorWidth * scale));
@@ -25,6 +26,13 @@ public static class HeatmapImage
         using var surface = SKSurface.Create(new SKImageInfo(width, height));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
+        if (floorPlanImage is not null && SKBitmap.Decode(floorPlanImage) is { } floorPlan)
+        {
+            using (floorPlan)
+            {
+                canvas.DrawBitmap(floorPlan, new SKRect(0, 0, width, height));
+            }
+        }
         using var paint = new SKPaint { IsAntialias = false };
         var side = (float)(cellSize * scale);
         foreach (var ((x, y), total) in totals)

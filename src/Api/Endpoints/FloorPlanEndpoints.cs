@@ -1,0 +1,53 @@
+using HeatmapSaas.Api.Auth;
+using HeatmapSaas.Catalog;
+using HeatmapSaas.Errors;
+using Microsoft.AspNetCore.Mvc;
+
+namespace HeatmapSaas.Api.Endpoints;
+
+/// <summary>The floor-plan image the dashboard and <c>image.png</c> draw heatmaps over.</summary>
+public static class FloorPlanEndpoints
+{
+    public const int MaxBytes = 5 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapFloorPlanEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var floorPlan = routes.MapGroup("/v1/locations/{location}/floor-plan").RequireApiKey().WithTags("Locations");
+        floorPlan.MapPut("/", Put).WithMetadata(new RequestSizeLimitAttribute(MaxBytes));
+        floorPlan.MapGet("/", Get);
+        return routes;
+    }
+
+    private static async Task<IResult> Put(string location, HttpRequest request, Caller caller, IGrainFactory grains, TimeProvider clock)
+    {
+        var contentType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (contentType is not ("image/png" or "image/jpeg"))
+        {
+            throw new ApiException(ApiErrorCode.UnsupportedMediaType, "The floor plan must be image/png or image/jpeg");
+        }
+
+        var id = (await grains.CatalogOf(caller).GetLocationAsync(location)).Id;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        var bytes = buffer.ToArray();
+        if (bytes.Length == 0 || !LooksLike(contentType, bytes))
+        {
+            throw ApiException.Invalid("body", $"The body is not a {contentType} image");
+        }
+
+        await grains.GetGrain<IFloorPlanGrain>(id).PutAsync(caller.TenantId, new FloorPlanImage(caller.TenantId, contentType, bytes, clock.GetUtcNow()));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> Get(string location, Caller caller, IGrainFactory grains)
+    {
+        var id = (await grains.CatalogOf(caller).GetLocationAsync(location)).Id;
+        var image = await grains.GetGrain<IFloorPlanGrain>(id).GetAsync(caller.TenantId) ?? throw ApiException.NotFound("Floor plan");
+        return TypedResults.File(image.Bytes, image.ContentType);
+    }
+
+    /// <summary>The format's signature bytes, so a mislabelled upload is refused instead of served back broken.</summary>
+    private static bool LooksLike(string contentType, byte[] bytes) => contentType == "image/png"
+        ? bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        : bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);
+}
