@@ -33,6 +33,9 @@ public static class HeatmapApi
     public static WebApplication UseHeatmapApi(this WebApplication app)
     {
         app.UseErrorEnvelope();
+        // The dashboard page and its assets (wwwroot), served by the app itself: no CDN, works offline.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseRouting();
         app.UseMiddleware<BodySizeGuard>();
         app.UseMiddleware<ApiKeyAuthentication>();
