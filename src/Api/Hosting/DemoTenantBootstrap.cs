@@ -13,6 +13,7 @@ public sealed class DemoTenantBootstrap(
     IConfiguration config,
     IServer server,
     IHostApplicationLifetime lifetime,
+    HeatmapSaas.Api.Demo.DemoStore demoStore,
     ILogger<DemoTenantBootstrap> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,5 +46,16 @@ public sealed class DemoTenantBootstrap(
         Console.WriteLine($"  Demo API key:   {created.Key.Secret}");
         Console.WriteLine($"  Try: curl -H \"Authorization: Bearer {created.Key.Secret}\" {url}/v1/locations");
         Console.WriteLine();
+
+        if (demoStore.Enabled)
+        {
+            try
+            {
+                await demoStore.RunAsync(created.Key.Secret, new Uri(url.Replace("://+", "://localhost").Replace("://*", "://localhost")), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
     }
 }

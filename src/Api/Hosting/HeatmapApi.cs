@@ -25,6 +25,7 @@ public static class HeatmapApi
             // The 32 KB default would drop a batch of 1,000 events.
             .AddHubOptions<IngestHub>(o => o.MaximumReceiveMessageSize = SensorBatchParser.MaxBodyBytes + 64 * 1024);
         builder.Services.AddHostedService<DemoTenantBootstrap>();
+        builder.Services.AddSingleton<HeatmapSaas.Api.Demo.DemoStore>();
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
         return builder;
