@@ -36,8 +36,7 @@ public static class IngestEndpoints
             var batch = mediaType == "application/json"
                 ? SensorBatchParser.ParseJson(span)
                 : SensorBatchParser.ParseNdjson(span, batch_id, gateway_id);
-            var grain = await LocationAddress.ResolveAsync(grains, caller, location);
-            var receipt = await grain.IngestAsync(caller.TenantId, batch);
+            var receipt = await IngestCall.RunAsync(grains, caller, location, batch);
             return TypedResults.Accepted((string?)null, IngestReceiptResponse.From(receipt));
         }
         finally

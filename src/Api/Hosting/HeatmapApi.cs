@@ -26,6 +26,7 @@ public static class HeatmapApi
             .AddHubOptions<IngestHub>(o => o.MaximumReceiveMessageSize = SensorBatchParser.MaxBodyBytes + 64 * 1024);
         builder.Services.AddHostedService<DemoTenantBootstrap>();
         builder.Services.AddSingleton<HeatmapSaas.Api.Demo.DemoStore>();
+        builder.Services.AddSingleton<HeatmapSaas.Api.Operations.PrometheusText>();
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
         return builder;
@@ -33,6 +34,8 @@ public static class HeatmapApi
 
     public static WebApplication UseHeatmapApi(this WebApplication app)
     {
+        // Listening starts now, not at the first scrape, so /metrics counts from the start.
+        app.Services.GetRequiredService<HeatmapSaas.Api.Operations.PrometheusText>();
         app.UseErrorEnvelope();
         // The dashboard page and its assets (wwwroot), served by the app itself: no CDN, works offline.
         app.UseDefaultFiles();
@@ -44,6 +47,7 @@ public static class HeatmapApi
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.MapHealthEndpoints();
+        app.MapOperationsEndpoints();
         app.MapTenantEndpoints();
         app.MapLocationEndpoints();
         app.MapHeatmapEndpoints();

@@ -40,8 +40,7 @@ public sealed class IngestHub(IGrainFactory grains) : Hub
                 throw new ApiException(ApiErrorCode.PayloadTooLarge, "A batch is at most 4 MiB");
             }
 
-            var grain = await LocationAddress.ResolveAsync(grains, caller, location);
-            var receipt = await grain.IngestAsync(caller.TenantId, SensorBatchParser.ParseJson(body));
+            var receipt = await IngestCall.RunAsync(grains, caller, location, SensorBatchParser.ParseJson(body));
             return IngestAck.From(IngestReceiptResponse.From(receipt));
         }
         catch (Exception e) when (ErrorHandling.ToApiException(e) is { Code: < ApiErrorCode.InternalError } refusal)

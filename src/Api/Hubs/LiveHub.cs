@@ -29,7 +29,17 @@ public sealed class LiveHub(LiveFanout fanout, IGrainFactory grains) : Hub
         return 0;
     });
 
-    public override Task OnDisconnectedAsync(Exception? exception) => fanout.DropConnectionAsync(Context.ConnectionId);
+    public override Task OnConnectedAsync()
+    {
+        Operations.ProductMetrics.LiveConnections.Add(1);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        Operations.ProductMetrics.LiveConnections.Add(-1);
+        return fanout.DropConnectionAsync(Context.ConnectionId);
+    }
 
     private Caller Caller => Caller.From(Context.GetHttpContext()!);
 

@@ -50,6 +50,11 @@ public sealed class IngestApiTests(FixedClockApiHost host) : IClassFixture<Fixed
         var errors = receipt.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("code").GetString()!)).ToArray();
         Assert.Equal(new (int, string)[] { (1, "unknown_type"), (2, "missing_field"), (3, "out_of_bounds"), (4, "ts_in_future"), (5, "ts_too_old"), (6, "invalid_value") }, errors);
 
+        var metrics = await (await host.Client().GetAsync("/metrics")).Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE heatmap_events_rejected_total counter", metrics);
+        Assert.Matches(@"heatmap_events_rejected_total [1-9]\d*", metrics);
+        Assert.Contains("heatmap_active_grains ", metrics);
+
         var gateways = await (await tenant.Http.GetAsync($"/v1/locations/{location}/gateways")).Json(200);
         Assert.Equal("gw-1", gateways[0].GetProperty("gateway_id").GetString());
         Assert.Equal(1, gateways[0].GetProperty("batches").GetInt64());
