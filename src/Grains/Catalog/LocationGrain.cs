@@ -133,7 +133,7 @@ public sealed class LocationGrain(
                 retryAfterSeconds: 1);
         }
 
-        var (_, accepted, receipt) = BatchValidator.Validate(batch, location.FloorPlan, now, _options);
+        var (accepted, receipt) = BatchValidator.Validate(batch, location.FloorPlan, now, _options);
         var append = await log.AppendAsync(LocationId, new LoggedBatch(0, batch.BatchId, batch.GatewayId, accepted, receipt, now));
         if (append.Duplicate)
         {

@@ -7,7 +7,7 @@ namespace HeatmapSaas.Grains.Ingest;
 /// <summary>The checks only the location can make: the floor plan's bounds and the clock's horizons.</summary>
 public static class BatchValidator
 {
-    public static (SensorEvent[] Accepted, SensorReading[] AcceptedReadings, IngestReceipt Receipt) Validate(
+    public static (SensorReading[] Accepted, IngestReceipt Receipt) Validate(
         SensorBatch batch, FloorPlan floor, DateTimeOffset now, IngestOptions options)
     {
         var newest = (now + options.MaxClockSkew).ToUnixTimeMilliseconds();
@@ -30,8 +30,7 @@ public static class BatchValidator
         errors.Sort((a, b) => a.Index.CompareTo(b.Index));
         var receipt = new IngestReceipt(batch.BatchId, accepted.Count, errors.Count, false,
             errors.Take(IngestReceipt.MaxErrors).ToArray());
-        var readings = accepted.ToArray();
-        return (ToEvents(readings), readings, receipt);
+        return (accepted.ToArray(), receipt);
     }
 
     public static SensorEvent[] ToEvents(SensorReading[] readings)
