@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using HeatmapSaas.Tests.Api;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace HeatmapSaas.Tests.Browser;
+
+/// <summary>
+/// The dashboard page in a real browser (Debian's Chromium, driven by Playwright): a key, a location and a heatmap
+/// picked, then a batch ingested through the REST API must show on the canvas and in the counters, pushed live.
+/// </summary>
+public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper output) : IClassFixture<DashboardHost>, IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        SetDefaultExpectTimeout(20_000);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(SystemChromium.LaunchOptions);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    [Fact]
+    public async Task Ingested_events_paint_the_heatmap_and_move_the_counters_live()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var location = (await (await tenant.Http.PostAsJsonAsync("/v1/locations", new
+        {
+            name = "Browser Store",
+            slug = "browser-store",
+            timezone = "UTC",
+            floor_plan = new { width = 800, height = 600 },
+        })).Json(201)).GetProperty("id").GetString()!;
+        var heatmap = (await (await tenant.Http.PostAsJsonAsync("/v1/heatmaps", new
+        {
+            name = "Footfall",
+            location_id = location,
+            type = "customer_flow",
+            cell_size = 20,
+        })).Json(201)).GetProperty("id").GetString()!;
+
+        await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        var problems = new List<string>();
+        page.PageError += (_, error) => problems.Add(error);
+        page.Console += (_, message) =>
+        {
+            // Failed requests are judged below, by URL: the missing floor plan's 404 is expected.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            {
+                problems.Add(message.Text);
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400 && !(response.Status == 404 && response.Url.EndsWith("/floor-plan", StringComparison.Ordinal)))
+            {
+                problems.Add($"{response.Status} {response.Url}");
+            }
+        };
+
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await page.FillAsync("#api-key", tenant.ApiKey);
+        await page.ClickAsync("#connect");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("live");
+        await page.Locator("#location").SelectOptionAsync(location);
+        await page.Locator("#heatmap").SelectOptionAsync(heatmap);
+
+        // Today's (empty) picture is on screen: nothing painted, counters at zero, the floor plain.
+        var floor = page.Locator("#floor");
+        await Expect(floor).ToHaveAttributeAsync("data-heatmap", heatmap);
+        await Expect(page.Locator("#counter-visitors_today")).ToHaveTextAsync("0");
+        await Expect(floor).ToHaveAttributeAsync("data-painted-cells", "0");
+        await Expect(page.Locator("#gateways li.none")).ToBeVisibleAsync();
+        var hotSpot = await PixelAtAsync(page, 150, 250);
+        Assert.Equal([238, 241, 245, 255], hotSpot);
+
+        // Two shoppers: t-1 twice in cell (7, 12), t-2 once in cell (30, 20).
+        var now = DateTimeOffset.UtcNow;
+        string Ts(double secondsAgo) => now.AddSeconds(-secondsAgo).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var receipt = await (await tenant.Http.PostAsJsonAsync($"/v1/locations/{location}/events", new
+        {
+            batch_id = "browser-1",
+            gateway_id = "gw-browser",
+            events = new object[]
+            {
+                new { type = "position", track_id = "t-1", ts = Ts(3), x = 150.0, y = 250.0 },
+                new { type = "position", track_id = "t-2", ts = Ts(2.5), x = 610.0, y = 410.0 },
+                new { type = "position", track_id = "t-1", ts = Ts(2), x = 155.0, y = 255.0 },
+            },
+        })).Json(202);
+        Assert.Equal(3, receipt.GetProperty("accepted").GetInt32());
+
+        await Expect(page.Locator("#counter-visitors_today")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#counter-occupancy")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#counter-impressions")).ToHaveTextAsync("2");
+        await Expect(floor).ToHaveAttributeAsync("data-painted-cells", "2");
+        await Expect(floor).ToHaveAttributeAsync("data-max-count", "2");
+
+        // The hottest cell is painted the top of the scale (dark red over the floor), the other one lighter.
+        await page.WaitForFunctionAsync($"() => {{ {PixelScript}; const [r, g, b] = pixel(150, 250); return r > 150 && g < 90 && b < 120; }}");
+        var hot = await PixelAtAsync(page, 150, 250);
+        var warm = await PixelAtAsync(page, 610, 410);
+        var untouched = await PixelAtAsync(page, 430, 130);
+        Assert.NotEqual(hot, warm);
+        Assert.True(warm[1] > hot[1], $"the cell with fewer samples should be lighter: {string.Join(",", warm)} vs {string.Join(",", hot)}");
+        Assert.Equal([238, 241, 245, 255], untouched);
+
+        // Visitors by hour and the gateway strip follow.
+        await Expect(page.Locator("#hours")).ToHaveAttributeAsync("data-total", "2");
+        await Expect(page.Locator("#gateways li[data-gateway='gw-browser']")).ToHaveAttributeAsync("data-online", "true");
+
+        var screenshot = Path.Combine(DashboardHost.RepositoryRoot, "TestResults", "browser", "dashboard.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        output.WriteLine($"screenshot: {screenshot}");
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_and_not_kept()
+    {
+        await using var context = await _browser!.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await page.FillAsync("#api-key", "hm_live_not-a-real-key-not-a-real-key-00");
+        await page.ClickAsync("#connect");
+
+        await Expect(page.Locator("#message")).ToHaveTextAsync("That API key was not accepted.");
+        await Expect(page.Locator("#dashboard")).ToBeHiddenAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('heatmapsaas.apiKey')"));
+    }
+
+    /// <summary>Defines <c>pixel(x, y)</c>: the RGBA of the floor canvas at a point in floor units.</summary>
+    private const string PixelScript = """
+        const canvas = document.getElementById('floor');
+        const pixel = (x, y) => Array.from(canvas.getContext('2d').getImageData(
+            Math.floor(x * canvas.width / Number(canvas.dataset.floorWidth)),
+            Math.floor(y * canvas.height / Number(canvas.dataset.floorHeight)), 1, 1).data)
+        """;
+
+    private static async Task<int[]> PixelAtAsync(IPage page, double x, double y) =>
+        await page.EvaluateAsync<int[]>($"([x, y]) => {{ {PixelScript}; return pixel(x, y); }}", new[] { x, y });
+}
