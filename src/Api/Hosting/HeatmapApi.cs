@@ -29,6 +29,7 @@ public static class HeatmapApi
         builder.Services.AddSingleton<HeatmapSaas.Api.Operations.PrometheusText>();
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
+        builder.Services.AddLandingAnalytics(builder.Configuration);
         return builder;
     }
 
@@ -55,6 +56,7 @@ public static class HeatmapApi
         app.MapTrafficEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapUsageEndpoints();
+        app.MapLandingAnalytics();
         app.MapFloorPlanEndpoints();
         app.MapHub<IngestHub>(IngestHub.Path).RequireApiKey(Access.Ingest);
         app.MapHub<LiveHub>(LiveHub.Path).RequireApiKey(Access.Live);

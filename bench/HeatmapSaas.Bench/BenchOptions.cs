@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace HeatmapSaas.Bench;
+
+/// <summary>Command-line options. <c>--quick</c> shrinks the defaults; explicit options still win.</summary>
+public sealed record BenchOptions
+{
+    public int Events { get; init; } = 1_000_000;
+    public int Locations { get; init; } = 8;
+    public int BatchSize { get; init; } = 1_000;
+    public int Reps { get; init; } = 3;
+    public int QueryIterations { get; init; } = 300;
+    public int PeopleInStore { get; init; } = 20;
+    public int Seed { get; init; } = 42;
+    public bool Quick { get; init; }
+    public bool UnderLoad { get; init; } = true;
+    public string TimeZone { get; init; } = "America/New_York";
+    public string? Output { get; init; }
+
+    /// <summary>Which contenders run: ceiling, http, product, postgres (all by default).</summary>
+    public string[] Only { get; init; } = ["ceiling", "http", "product", "postgres"];
+
+    public bool Runs(string contender) => Only.Contains(contender);
+
+    public const string Usage = """
+        usage: bench/run.sh [--quick] [--events N] [--locations N] [--reps N] [--queries N]
+                            [--batch-size N] [--people N] [--seed N] [--timezone IANA] [--no-load] [--out PATH]
+                            [--only ceiling,http,product,postgres]
+          --quick        100k events, 5 short runs each, fewer query samples (under 2 minutes)
+          --events       total events over all locations (default 1,000,000)
+          --locations    stores; one gateway (HTTP client / COPY connection) each (default 8)
+          --reps         measured runs per contender, after the warm-up (default 3; quick 5)
+          --queries      samples per query and system, idle (default 300; quick 100)
+          --batch-size   events per JSON batch (default 1,000)
+          --people       mean people in a store at a time; sets the time span of the events (default 20)
+          --no-load      skip the query latencies measured while ingest runs
+          --out          results file (default bench/results/latest.json)
+          --only         run only these contenders (comma-separated; default all four)
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var options = quick ? new BenchOptions { Quick = true, Events = 100_000, Reps = 5, QueryIterations = 100 } : new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value");
+            int Int() => int.Parse(Value(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture) is var n && n > 0
+                ? n
+                : throw new ArgumentException($"{arg} must be positive");
+            options = arg switch
+            {
+                "--quick" => options,
+                "--events" => options with { Events = Int() },
+                "--locations" => options with { Locations = Int() },
+                "--reps" => options with { Reps = Int() },
+                "--queries" => options with { QueryIterations = Int() },
+                "--batch-size" => options with { BatchSize = Math.Min(Int(), 10_000) },
+                "--people" => options with { PeopleInStore = Int() },
+                "--seed" => options with { Seed = Int() },
+                "--timezone" => options with { TimeZone = Value() },
+                "--no-load" => options with { UnderLoad = false },
+                "--out" => options with { Output = Value() },
+                "--only" => options with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                _ => throw new ArgumentException($"unknown option {arg}"),
+            };
+        }
+
+        if (options.Events < options.Locations)
+        {
+            throw new ArgumentException("--events must be at least --locations");
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using HeatmapSaas.Bench;
+
+// The ingest and query benchmark (bench/README.md): the embedded product over HTTP vs a PostgreSQL COPY baseline vs
+// the product's own code in a tight loop, on the same generated events. Results on stdout (markdown) and in
+// bench/results/latest.json; progress and any logs on stderr.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+BenchOptions options;
+try
+{
+    if (args.Contains("--help") || args.Contains("-h"))
+    {
+        Console.WriteLine(BenchOptions.Usage);
+        return 0;
+    }
+
+    options = BenchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+// Anything else that writes to stdout (the product's startup banner, libraries) goes to stderr with the progress.
+var results = Console.Out;
+Console.SetOut(Console.Error);
+
+using var progress = new Progress();
+var bench = new Bench(options, progress);
+var report = await bench.RunAsync();
+
+var markdown = Report.Markdown(report);
+await results.WriteAsync(markdown);
+await results.FlushAsync();
+var path = Report.WriteJson(report, options.Output);
+progress.Note($"results written to {path}");
+return 0;

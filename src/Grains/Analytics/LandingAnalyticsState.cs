@@ -1,0 +1,32 @@
+using HeatmapSaas.Analytics;
+
+namespace HeatmapSaas.Grains.Analytics;
+
+/// <summary>The persisted form of a <see cref="LandingLedger"/> (plain lists, so any storage serializer copes).</summary>
+[GenerateSerializer]
+public sealed class LandingAnalyticsState
+{
+    [Id(0)] public List<LandingDayState> Days { get; set; } = [];
+    [Id(1)] public List<StoredLandingHit> Recent { get; set; } = [];
+}
+
+[GenerateSerializer]
+public sealed class LandingDayState
+{
+    [Id(0)] public DateOnly Date { get; set; }
+
+    /// <summary>The visitor keys while the day is recent; null once compacted.</summary>
+    [Id(1)] public List<ulong>? Visitors { get; set; }
+
+    [Id(2)] public int VisitorCount { get; set; }
+    [Id(3)] public long[] Counts { get; set; } = [];
+    [Id(4)] public double SecondsOnPage { get; set; }
+    [Id(5)] public long TimeOnPageReports { get; set; }
+    [Id(6)] public long Bots { get; set; }
+}
+
+[GenerateSerializer]
+public sealed class AnalyticsSaltState
+{
+    [Id(0)] public string? Salt { get; set; }
+}
