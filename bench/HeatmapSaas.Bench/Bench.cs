@@ -366,6 +366,9 @@ public sealed class Bench(BenchOptions options, Progress progress)
         var machine = Cpu.MachineBusySeconds();
         var cpu = Cpu.ProcessSeconds();
         var server = serverCpu?.Invoke();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var paused = GC.GetTotalPauseDuration();
+        var gen2 = GC.CollectionCount(2);
         var started = Stopwatch.GetTimestamp();
         var items = await body();
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -374,6 +377,9 @@ public sealed class Bench(BenchOptions options, Progress progress)
         var run = new ThroughputRun(items, seconds, ownCpu, serverUsed)
         {
             OtherCpuSeconds = Cpu.MachineBusySeconds() - machine - ownCpu - (serverUsed ?? 0),
+            AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated,
+            GcPauseSeconds = (GC.GetTotalPauseDuration() - paused).TotalSeconds,
+            Gen2Collections = GC.CollectionCount(2) - gen2,
         };
         progress.Finish($"{run.PerSecond:N0}/s, CPU {run.ProcessCpuPercent:F0}%{(run.ServerCpuPercent is { } s ? $" + server {s:F0}%" : "")}" +
                         $"{(run.OtherCpuPercent is { } o ? $", others {o:F0}%" : "")}");

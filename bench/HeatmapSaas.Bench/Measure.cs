@@ -12,6 +12,18 @@ public sealed record ThroughputRun(long Items, double Seconds, double ProcessCpu
     /// </summary>
     public double? OtherCpuSeconds { get; init; }
 
+    /// <summary>Bytes this process allocated during the run (client and server alike for the HTTP contenders).</summary>
+    public long AllocatedBytes { get; init; }
+
+    /// <summary>Time this process spent paused for garbage collection during the run.</summary>
+    public double GcPauseSeconds { get; init; }
+
+    public int Gen2Collections { get; init; }
+
+    public double AllocatedBytesPerItem => Items == 0 ? 0 : (double)AllocatedBytes / Items;
+
+    public double GcPausePercent => 100 * GcPauseSeconds / Seconds;
+
     public double? OtherCpuPercent => OtherCpuSeconds is { } s ? Math.Max(0, 100 * s / Seconds) : null;
 
     /// <summary>For HTTP contenders: the gateways' round trip per batch (POST to 202 read), p50 and p99.</summary>
@@ -43,6 +55,10 @@ public sealed record ThroughputResult(string Name, string What, string Unit, Thr
     public double? MedianOtherCpuPercent => Runs.All(r => r.OtherCpuPercent is not null) ? Stats.Median(Runs.Select(r => r.OtherCpuPercent!.Value)) : null;
 
     public double Best => Runs.Max(r => r.PerSecond);
+
+    public double MedianAllocatedBytesPerItem => Stats.Median(Runs.Select(r => r.AllocatedBytesPerItem));
+
+    public double MedianGcPausePercent => Stats.Median(Runs.Select(r => r.GcPausePercent));
 
     public double? MedianBatchP50Ms => Runs.All(r => r.BatchP50Ms is not null) ? Stats.Median(Runs.Select(r => r.BatchP50Ms!.Value)) : null;
 

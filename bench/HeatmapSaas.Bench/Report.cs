@@ -22,8 +22,8 @@ public static class Report
             $"Medians of {o.Reps} runs after warm-up runs (≥ 2 runs and ≥ {Bench.WarmUpSeconds} s); one contender at a time, the rounds taking turns in a rotating order. Machine: {Machine(r)}. Took {r.Elapsed:m\\:ss}.");
         md.AppendLine();
 
-        md.AppendLine("| contender | what is measured | median | runs | CPU: bench process | CPU: PostgreSQL | CPU: rest of machine | batch round trip p50 / p99 |");
-        md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|");
+        md.AppendLine("| contender | what is measured | median | runs | CPU: bench process | CPU: PostgreSQL | CPU: rest of machine | bench process: allocated per event, GC pause | batch round trip p50 / p99 |");
+        md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|---:|");
         foreach (var name in new[] { Bench.Embedded, Bench.HttpFloor, Bench.CopyPerBatch, Bench.CopyStreamed, Bench.CeilingApply, Bench.CeilingParse })
         {
             if (r.Find(name) is not { } t)
@@ -35,6 +35,7 @@ public static class Report
                 $"| {Title(name)} | {t.What} | **{t.Median:N0} {t.Unit}** | {string.Join(" / ", t.Runs.Select(x => Short(x.PerSecond)))} | " +
                 $"{t.MedianProcessCpuPercent:F0}% | {(t.MedianServerCpuPercent is { } s ? $"{s:F0}%" : "–")} | " +
                 $"{(t.MedianOtherCpuPercent is { } other ? $"{other:F0}%" : "–")} | " +
+                $"{t.MedianAllocatedBytesPerItem:N0} B, {t.MedianGcPausePercent:F0}% | " +
                 $"{(t.MedianBatchP50Ms is { } p50 && t.MedianBatchP99Ms is { } p99 ? $"{Ms(p50)} / {Ms(p99)} ms" : "–")} |");
         }
 
@@ -49,7 +50,7 @@ public static class Report
         {
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Idle CPU ({when}): bench process {idle.ProcessCpuPercent:F0}%{(idle.ServerCpuPercent is { } pg ? $", PostgreSQL {pg:F0}%" : "")}" +
-                $"{(idle.OtherCpuPercent is { } o ? $", rest of machine {o:F0}%" : "")}.  ");
+                $"{(idle.OtherCpuPercent is { } rest ? $", rest of machine {rest:F0}%" : "")}.  ");
         }
 
         md.AppendLine();
@@ -194,6 +195,7 @@ public static class Report
             ProcessCpuPercent = Math.Round(x.ProcessCpuPercent, 1), ServerCpuPercent = x.ServerCpuPercent is { } s ? Math.Round(s, 1) : (double?)null,
             OtherCpuPercent = x.OtherCpuPercent is { } o ? Math.Round(o, 1) : (double?)null,
             x.BatchP50Ms, x.BatchP99Ms,
+            AllocatedBytesPerEvent = Math.Round(x.AllocatedBytesPerItem), GcPausePercent = Math.Round(x.GcPausePercent, 1), x.Gen2Collections,
         };
     }
 
