@@ -134,6 +134,15 @@ public sealed class DashboardApiTests(LandingApiHost host) : IClassFixture<Landi
         Assert.Equal(90, after.AvgTimeOnPageSeconds);
         Assert.Equal(before.Last7Days, after.Last7Days);
         Assert.Equal(3, (await host.Analytics(tenant.Id).GetRecentAsync()).Count);
+        // Whatever storage serializer the silo uses (PostgreSQL mode serializes; memory storage may not), the state
+        // round-trips.
+        var serializer = host.Services.GetRequiredService<IGrainStorageSerializer>();
+        var roundTripped = serializer.Deserialize<LandingAnalyticsState>(serializer.Serialize(stored.State!))!;
+        Assert.Equal(stored.State!.Recent, roundTripped.Recent);
+        Assert.Equal(day.Visitors.Order(), Assert.Single(roundTripped.Days).Visitors!.Order());
+        Assert.Equal(day.Counts, roundTripped.Days[0].Counts);
+        Assert.Equal(day.Date, roundTripped.Days[0].Date);
+
         // The returning visitor is recognised after the reload.
         await host.TrackOkAsync(tenant.Id, "pageview", ip: "192.0.2.10");
         Assert.Equal(2, (await host.Analytics(tenant.Id).GetSummaryAsync()).VisitorsToday);

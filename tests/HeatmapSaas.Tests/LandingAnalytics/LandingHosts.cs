@@ -105,7 +105,8 @@ public sealed class GeneratedSaltHost : LandingApiHost
 
 /// <summary>
 /// The real clock, and a landing page for the browser test, added through the test host only:
-/// <c>/test/landing.html?tenant=ID&amp;script=URL</c> includes the snippet exactly as a tenant would paste it.
+/// <c>/test/landing.html?tenant=ID&amp;script=URL</c> includes the snippet exactly as a tenant would paste it;
+/// <c>/test/elsewhere.html</c> is where the visitor goes next.
 /// </summary>
 public sealed class LandingPageHost : ApiHost
 {
@@ -118,6 +119,13 @@ public sealed class LandingPageHost : ApiHost
         {
             app.Use(async (context, nextMiddleware) =>
             {
+                if (context.Request.Path == "/test/elsewhere.html")
+                {
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.WriteAsync("<!doctype html><title>Elsewhere</title><link rel=\"icon\" href=\"data:,\"><p>Another page");
+                    return;
+                }
+
                 if (context.Request.Path != "/test/landing.html")
                 {
                     await nextMiddleware(context);
@@ -130,7 +138,7 @@ public sealed class LandingPageHost : ApiHost
                 await context.Response.WriteAsync($$"""
                     <!doctype html>
                     <html lang="en">
-                    <head><meta charset="utf-8"><title>Test landing page</title>
+                    <head><meta charset="utf-8"><title>Test landing page</title><link rel="icon" href="data:,">
                     <script src="{{script}}" data-tenant="{{tenant}}" defer></script></head>
                     <body>
                       <h1>Cafe Aurora</h1>

@@ -253,6 +253,15 @@ public sealed class TrackApiTests(LandingApiHost host) : IClassFixture<LandingAp
         Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
     }
 
+    [Fact]
+    public async Task The_routes_are_in_the_openapi_document()
+    {
+        using var client = host.Client();
+        var document = await client.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/analytics/track", document);
+        Assert.Contains("/api/analytics/{tenantId}/today", document);
+    }
+
     /// <summary>The analytics routes' error shape: the contract's envelope plus <c>"success": false</c>.</summary>
     internal static async Task<JsonElement> AssertAnalyticsError(HttpResponseMessage response, int status, string code, string? parameter = null)
     {
