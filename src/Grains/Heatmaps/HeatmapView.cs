@@ -72,7 +72,7 @@ public sealed class HeatmapView(int cellSize, HeatmapType type)
 
             foreach (var cell in sum.ToCells())
             {
-                cells.Add((period.First.Start, cell));
+                cells.Add((period.Start, cell));
                 if (cells.Count > MaxPoints)
                 {
                     return ([], true);

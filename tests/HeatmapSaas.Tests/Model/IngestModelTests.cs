@@ -1,0 +1,31 @@
+using Xunit.Abstractions;
+
+namespace HeatmapSaas.Tests.Model;
+
+/// <summary>
+/// The ingest issue's randomized model test: random stores, visits, batch cuts, retries and invalid events through
+/// the real cluster, every answer (receipts, traffic, analytics, heatmap data and summary, last-update) compared with
+/// <see cref="ReferenceStore"/>. Seeded: MODEL_SEED replays a run, MODEL_CASES changes the number of cases per epoch,
+/// MODEL_TRACE names a file to log progress to.
+/// </summary>
+public sealed class IngestModelTests(ITestOutputHelper output)
+{
+    internal static int Seed(int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable("MODEL_SEED"), out var seed) ? seed : fallback;
+
+    internal static int CasesPerEpoch(int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable("MODEL_CASES"), out var cases) ? cases : fallback;
+
+    [Fact]
+    public async Task Random_stores_answer_as_the_reference_model()
+    {
+        var scenario = new ModelScenario(Seed(20251225), deactivations: false);
+        for (var epoch = 0; epoch < ModelScenario.Epochs.Length; epoch++)
+        {
+            await scenario.RunEpochAsync(epoch, CasesPerEpoch(48));
+        }
+
+        output.WriteLine(scenario.Report());
+        Assert.False(scenario.Failed, scenario.Report());
+    }
+}
