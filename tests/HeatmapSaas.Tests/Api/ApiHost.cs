@@ -100,9 +100,12 @@ public static class HttpAssertions
     }
 
     /// <summary>Asserts the contract's error envelope with the given code (and parameter, when given).</summary>
-    public static async Task<JsonElement> Error(this HttpResponseMessage response, int status, string code, string? parameter = null)
+    public static async Task<JsonElement> Error(this HttpResponseMessage response, int status, string code, string? parameter = null) =>
+        ErrorIn(await response.Json(status), code, parameter);
+
+    /// <summary>Asserts the envelope's <c>error</c> member in an already-read body and returns it.</summary>
+    public static JsonElement ErrorIn(JsonElement body, string code, string? parameter = null)
     {
-        var body = await response.Json(status);
         var error = body.GetProperty("error");
         Assert.Equal(code, error.GetProperty("code").GetString());
         Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));

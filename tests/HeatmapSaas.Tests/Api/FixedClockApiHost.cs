@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace HeatmapSaas.Tests.Api;
 
 /// <summary>The app with a controllable clock: 2020-01-02 12:00 UTC, the day after seed 002's example date.</summary>
-public sealed class FixedClockApiHost : ApiHost
+public class FixedClockApiHost : ApiHost
 {
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2020, 1, 2, 12, 0, 0, TimeSpan.Zero));
 

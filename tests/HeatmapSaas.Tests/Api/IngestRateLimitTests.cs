@@ -1,18 +1,11 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace HeatmapSaas.Tests.Api;
 
 /// <summary>The app with a per-location budget of 5 events a second and a clock the test moves.</summary>
-public sealed class SmallIngestBudgetHost : ApiHost
+public sealed class SmallIngestBudgetHost : FixedClockApiHost
 {
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2020, 1, 2, 12, 0, 0, TimeSpan.Zero));
-
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Heatmap:Ingest:MaxEventsPerSecond"] = "5" };
-
-    protected override void Customize(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(Clock);
 }
 
 public sealed class IngestRateLimitTests(SmallIngestBudgetHost host) : IClassFixture<SmallIngestBudgetHost>

@@ -267,14 +267,6 @@ public sealed class TrackApiTests(LandingApiHost host) : IClassFixture<LandingAp
     {
         var body = await response.Json(status);
         Assert.False(body.GetProperty("success").GetBoolean());
-        var error = body.GetProperty("error");
-        Assert.Equal(code, error.GetProperty("code").GetString());
-        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
-        if (parameter is not null)
-        {
-            Assert.Equal(parameter, error.GetProperty("details").GetProperty("parameter").GetString());
-        }
-
-        return error;
+        return HttpAssertions.ErrorIn(body, code, parameter);
     }
 }
