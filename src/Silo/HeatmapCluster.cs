@@ -1,10 +1,13 @@
 using System.Net;
 using HeatmapSaas.Grains;
+using HeatmapSaas.Grains.History;
+using HeatmapSaas.Grains.Ingest;
 using HeatmapSaas.Silo.Schema;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Orleans.Configuration;
 
 namespace HeatmapSaas.Silo;
@@ -40,6 +43,7 @@ public static class HeatmapCluster
                 ?? throw new InvalidOperationException("Client mode (Heatmap:Silo:Enabled=false) needs ConnectionStrings:Postgres.");
             builder.UseOrleansClient(client => client
                 .Configure<ClusterOptions>(o => ConfigureIdentity(o, config))
+                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout)
                 .UseAdoNetClustering(o =>
                 {
                     o.Invariant = Invariant;
@@ -81,6 +85,13 @@ public static class HeatmapCluster
                 o.ConnectionString = connectionString;
             });
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
+            silo.UseFastFailureDetection(config);
+
+            // The durable ingest path: every silo reads and writes the same log and history, so a location that
+            // moves to another silo (failover, rebalancing) finds its batches and its batch ids there.
+            silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            silo.Services.AddSingleton<IIngestLog, PostgresIngestLog>();
+            silo.Services.AddSingleton<IHistoryStore, PostgresHistoryStore>();
         }
 
         return silo.AddHeatmapGrainServices();
@@ -99,6 +110,29 @@ public static class HeatmapCluster
         // The roll-up from locations to their tenant. Memory streams may lose messages in a crash; the tenant
         // grain reconciles from its locations, so nothing durable rides on them.
         silo.AddMemoryStreams(HeatmapSaas.Tenants.RollupStream.Provider);
+        return silo;
+    }
+
+    /// <summary>
+    /// How long a call waits for its answer. A call to a silo that died waits at most this long and then fails (the
+    /// API answers 503 with Retry-After): well inside the 30 s in which service must come back.
+    /// </summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Failure detection tuned so a dead silo is declared dead within about 6 s (3 missed probes of 2 s; Orleans'
+    /// defaults take 15 s or more), its grains then reactivating elsewhere from checkpoint and log. Any of it can be
+    /// overridden under <c>Orleans:Membership</c> (the names of <see cref="ClusterMembershipOptions"/>).
+    /// </summary>
+    private static ISiloBuilder UseFastFailureDetection(this ISiloBuilder silo, IConfiguration config)
+    {
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 3;
+        });
+        silo.Configure<ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         return silo;
     }
 

@@ -10,6 +10,7 @@ using HeatmapSaas.Grains.Reports;
 using HeatmapSaas.Ingest;
 using HeatmapSaas.Tenants;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace HeatmapSaas.Grains.Catalog;
@@ -29,6 +30,8 @@ public sealed class LocationGrainState
     [Id(7)] public long MonthBatches { get; set; }
     /// <summary>Buckets before this index may have parts in the history store; queries after it need not look.</summary>
     [Id(8)] public long HistoryBefore { get; set; } = long.MinValue;
+    /// <summary>The newest history generation this checkpoint includes; reads ignore any written after it.</summary>
+    [Id(9)] public long HistoryGeneration { get; set; }
 }
 
 /// <summary>
@@ -51,8 +54,12 @@ public sealed class LocationGrain(
     private readonly IngestOptions _options = options.Value;
     private FootfallLedger _ledger = new(LocationRules.Default);
     private EventRateLimit _rateLimit = null!;
-    private int _batchesSinceCheckpoint;
     private long _appliedPosition;
+    // Batches applied in memory since the last checkpoint, and when the first of them was applied.
+    private int _uncheckpointed;
+    private DateTimeOffset _oldestUncheckpointed;
+    // An append failed without telling whether it committed: the log may hold a batch not yet applied.
+    private bool _logAhead;
     private IGrainTimer? _ticker;
     private DateTimeOffset _lastCheckpoint;
     private LocationUsage? _published;
@@ -87,8 +94,8 @@ public sealed class LocationGrain(
         foreach (var entry in await log.ReadAboveAsync(LocationId, state.State.AppliedPosition, cancellationToken))
         {
             Apply(entry);
+            CheckpointMetrics.ReplayedBatches.Add(1);
         }
-
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -96,8 +103,12 @@ public sealed class LocationGrain(
         _ticker?.Dispose();
         if (state.State.Location is not null)
         {
-            await CheckpointAsync();
+            await TryCheckpointAsync();
         }
+
+        // Whatever is still uncheckpointed now lives only in the log, no longer in this silo's memory.
+        CheckpointMetrics.LogDepth.Add(-_uncheckpointed);
+        _uncheckpointed = 0;
     }
 
     public async Task ConfigureAsync(Location location)
@@ -134,21 +145,72 @@ public sealed class LocationGrain(
         }
 
         var (accepted, receipt) = BatchValidator.Validate(batch, location.FloorPlan, now, _options);
-        var append = await log.AppendAsync(LocationId, new LoggedBatch(0, batch.BatchId, batch.GatewayId, accepted, receipt, now));
+        await CatchUpWithLogAsync();
+        LogAppend append;
+        try
+        {
+            append = await log.AppendAsync(LocationId, new LoggedBatch(0, batch.BatchId, batch.GatewayId, accepted, receipt, now));
+        }
+        catch (Exception e)
+        {
+            // The insert may have committed before the connection broke; the next append reads the log first.
+            _logAhead = true;
+            throw LogUnavailable(e);
+        }
+
         if (append.Duplicate)
         {
             return append.Entry.Receipt with { Duplicate = true };
         }
 
-        var effect = Apply(append.Entry);
-        Live.MarkChanged(CountersPush);
-        await ForwardToHeatmapsAsync(append.Entry.Position, effect);
-        if (++_batchesSinceCheckpoint >= _options.CheckpointEveryBatches)
+        await ApplyAndForwardAsync(append.Entry);
+        if (_uncheckpointed >= _options.CheckpointEveryBatches)
         {
-            await CheckpointAsync();
+            await TryCheckpointAsync();
         }
 
         return receipt;
+    }
+
+    /// <summary>Applies what the log holds above the applied position (after an append of unknown outcome).</summary>
+    private async Task CatchUpWithLogAsync()
+    {
+        if (!_logAhead)
+        {
+            return;
+        }
+
+        IReadOnlyList<LoggedBatch> missed;
+        try
+        {
+            missed = await log.ReadAboveAsync(LocationId, _appliedPosition);
+        }
+        catch (Exception e)
+        {
+            throw LogUnavailable(e);
+        }
+
+        foreach (var entry in missed)
+        {
+            await ApplyAndForwardAsync(entry);
+            CheckpointMetrics.ReplayedBatches.Add(1);
+        }
+
+        _logAhead = false;
+    }
+
+    private async Task ApplyAndForwardAsync(LoggedBatch entry)
+    {
+        var effect = Apply(entry);
+        Live.MarkChanged(CountersPush);
+        await ForwardToHeatmapsAsync(entry.Position, effect);
+    }
+
+    private ApiException LogUnavailable(Exception e)
+    {
+        logger.LogWarning(e, "Ingest log of {Location} unreachable", LocationId);
+        return new ApiException(ApiErrorCode.ServiceUnavailable,
+            "The ingest log is briefly unreachable; retry the batch with the same batch_id", retryAfterSeconds: 2);
     }
 
     public async Task<TrafficRow[]> GetTrafficAsync(long tenantId, TrafficQuery query)
@@ -233,7 +295,8 @@ public sealed class LocationGrain(
         var live = _ledger.LiveBuckets().Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grid(type)), 0)).ToList();
         if (state.State.HistoryBefore != long.MinValue)
         {
-            var stored = await history.ReadAsync(LocationId, new TimeBucket(long.MinValue / 2), new TimeBucket(state.State.HistoryBefore));
+            var stored = await history.ReadAsync(LocationId, new TimeBucket(long.MinValue / 2), new TimeBucket(state.State.HistoryBefore),
+                state.State.HistoryGeneration);
             live.AddRange(stored.Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grids[type]), 0)));
         }
 
@@ -244,6 +307,12 @@ public sealed class LocationGrain(
     {
         var effect = _ledger.Apply(BatchValidator.ToEvents(entry.Accepted), entry.ReceivedAt);
         _appliedPosition = entry.Position;
+        if (_uncheckpointed++ == 0)
+        {
+            _oldestUncheckpointed = clock.GetUtcNow();
+        }
+
+        CheckpointMetrics.LogDepth.Add(1);
         var month = RollupStream.MonthOf(entry.ReceivedAt);
         if (month != state.State.UsageMonth)
         {
@@ -305,27 +374,53 @@ public sealed class LocationGrain(
             _published = usage;
         }
 
-        if (_appliedPosition != state.State.AppliedPosition && now - _lastCheckpoint >= _options.CheckpointInterval)
+        if (_logAhead)
         {
-            await CheckpointAsync();
+            try
+            {
+                await CatchUpWithLogAsync();
+            }
+            catch (ApiException)
+            {
+                // Still unreachable: the next tick or batch tries again.
+            }
+        }
+
+        if (_uncheckpointed > 0 && now - _lastCheckpoint >= _options.CheckpointInterval)
+        {
+            await TryCheckpointAsync();
         }
 
         await CloseOldBucketsAsync(now);
     }
 
-    /// <summary>Moves buckets older than the live window to the history store, keeping grain memory bounded.</summary>
+    /// <summary>
+    /// Moves buckets older than the live window to the history store, keeping grain memory bounded. They leave the
+    /// ledger only once stored, as a new history generation that the checkpoint right after makes visible.
+    /// </summary>
     private async Task CloseOldBucketsAsync(DateTimeOffset now)
     {
-        var before = TimeBucket.Of(now - _options.LiveWindow);
-        var closed = _ledger.CloseBucketsBefore(before);
-        if (closed.Count == 0)
+        var closable = _ledger.ClosableBefore(TimeBucket.Of(now - _options.LiveWindow));
+        if (closable.Count == 0)
         {
             return;
         }
 
-        await history.AddAsync(LocationId, closed);
-        state.State.HistoryBefore = Math.Max(state.State.HistoryBefore, closed[^1].Time.Index + 1);
-        await CheckpointAsync();
+        var generation = state.State.HistoryGeneration + 1;
+        try
+        {
+            await history.AddAsync(LocationId, generation, closable);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "History store unreachable; {Location} keeps its old buckets for now", LocationId);
+            return;
+        }
+
+        _ledger.Close(closable);
+        state.State.HistoryGeneration = generation;
+        state.State.HistoryBefore = Math.Max(state.State.HistoryBefore, closable[^1].Time.Index + 1);
+        await TryCheckpointAsync();
     }
 
     private LocationUsage CurrentUsage()
@@ -350,9 +445,38 @@ public sealed class LocationGrain(
         state.State.Ledger = buffer.ToArray();
         state.State.AppliedPosition = _appliedPosition;
         await state.WriteStateAsync();
-        _lastCheckpoint = clock.GetUtcNow();
-        _batchesSinceCheckpoint = 0;
-        await log.TruncateAsync(LocationId, _appliedPosition, clock.GetUtcNow() - _options.MaxEventAge);
+        var now = clock.GetUtcNow();
+        _lastCheckpoint = now;
+        if (_uncheckpointed > 0)
+        {
+            CheckpointMetrics.CheckpointAge.Record((now - _oldestUncheckpointed).TotalSeconds);
+            CheckpointMetrics.LogDepth.Add(-_uncheckpointed);
+            _uncheckpointed = 0;
+        }
+
+        await log.TruncateAsync(LocationId, _appliedPosition, now - _options.MaxEventAge);
+    }
+
+    /// <summary>
+    /// A checkpoint that may fail without harm: everything it would hold is in the log, so a failure only means more
+    /// to replay. A write that lost its ETag race (another writer, or a commit whose answer was lost) leaves this
+    /// activation's view of the state stale: it deactivates, and the next activation reads the state afresh.
+    /// </summary>
+    private async Task TryCheckpointAsync()
+    {
+        try
+        {
+            await CheckpointAsync();
+        }
+        catch (Exception e)
+        {
+            CheckpointMetrics.CheckpointFailures.Add(1);
+            logger.LogWarning(e, "Checkpoint of {Location} failed; the log keeps its batches", LocationId);
+            if (e is InconsistentStateException)
+            {
+                DeactivateOnIdle();
+            }
+        }
     }
 
     /// <summary>Reports over live buckets plus, when the window reaches back that far, the history store's.</summary>
@@ -363,7 +487,7 @@ public sealed class LocationGrain(
             return new FootfallReports(_ledger.CountsBetween, CalendarOf(timeZone));
         }
 
-        var stored = await history.ReadAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket));
+        var stored = await history.ReadAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket), state.State.HistoryGeneration);
         return new FootfallReports((from, to) =>
         {
             var counts = _ledger.CountsBetween(from, to);

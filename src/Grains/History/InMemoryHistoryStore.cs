@@ -3,49 +3,37 @@ using HeatmapSaas.Grains.Domain.Footfall;
 
 namespace HeatmapSaas.Grains.History;
 
-/// <summary>The embedded mode's history: process memory, sorted by bucket per location.</summary>
+/// <summary>The embedded mode's history: process memory, each location's generations by number.</summary>
 public sealed class InMemoryHistoryStore : IHistoryStore
 {
-    private readonly ConcurrentDictionary<string, SortedDictionary<long, HistoricBucket>> _locations = new();
+    private readonly ConcurrentDictionary<string, SortedDictionary<long, HistoricBucket[]>> _locations = new();
 
-    public Task AddAsync(string locationId, IReadOnlyList<Bucket> closed, CancellationToken ct = default)
+    public Task AddAsync(string locationId, long generation, IReadOnlyList<Bucket> closed, CancellationToken ct = default)
     {
-        var buckets = _locations.GetOrAdd(locationId, _ => []);
-        lock (buckets)
+        var generations = _locations.GetOrAdd(locationId, _ => []);
+        var stored = closed.Select(HistoricBucket.Of).ToArray();
+        lock (generations)
         {
-            foreach (var bucket in closed)
-            {
-                var grids = HeatmapTypes.All.ToDictionary(t => t, t => bucket.Grid(t).Clone());
-                if (buckets.TryGetValue(bucket.Time.Index, out var stored))
-                {
-                    foreach (var (type, grid) in stored.Grids)
-                    {
-                        grids[type].AddAll(grid);
-                    }
-
-                    buckets[bucket.Time.Index] = new HistoricBucket(bucket.Time, stored.Counts + bucket.Counts, grids);
-                }
-                else
-                {
-                    buckets[bucket.Time.Index] = new HistoricBucket(bucket.Time, bucket.Counts, grids);
-                }
-            }
+            generations[generation] = stored;
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<HistoricBucket>> ReadAsync(string locationId, TimeBucket from, TimeBucket to, CancellationToken ct = default)
+    public Task<IReadOnlyList<HistoricBucket>> ReadAsync(string locationId, TimeBucket from, TimeBucket to, long throughGeneration,
+        CancellationToken ct = default)
     {
-        if (!_locations.TryGetValue(locationId, out var buckets))
+        if (!_locations.TryGetValue(locationId, out var generations))
         {
             return Task.FromResult<IReadOnlyList<HistoricBucket>>([]);
         }
 
-        lock (buckets)
+        lock (generations)
         {
-            return Task.FromResult<IReadOnlyList<HistoricBucket>>(
-                buckets.Values.Where(b => b.Time >= from && b.Time < to).ToList());
+            return Task.FromResult(HistoricBucket.Sum(generations
+                .TakeWhile(g => g.Key <= throughGeneration)
+                .SelectMany(g => g.Value)
+                .Where(b => b.Time >= from && b.Time < to)));
         }
     }
 }

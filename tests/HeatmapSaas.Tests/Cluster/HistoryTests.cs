@@ -34,7 +34,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         fixture.Clock.Advance(TimeSpan.FromDays(3));
         var stores = fixture.Cluster.Silos.Select(s => fixture.Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<IHistoryStore>()).ToList();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await Task.WhenAll(stores.Select(h => h.ReadAsync(location.Id, new TimeBucket(0), new TimeBucket(long.MaxValue / 2))))).All(r => r.Count == 0))
+        while ((await Task.WhenAll(stores.Select(h => h.ReadAsync(location.Id, new TimeBucket(0), new TimeBucket(long.MaxValue / 2), long.MaxValue)))).All(r => r.Count == 0))
         {
             await Task.Delay(50, deadline.Token);
         }

@@ -234,7 +234,7 @@ internal sealed class ModelScenario(int seed, bool deactivations)
         // Buckets the location's ticker moved out of grain memory (older than the live window) are answered from there.
         var history = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<HeatmapSaas.Grains.History.IHistoryStore>(
             Run.Cluster.GetSiloServiceProvider(Run.Cluster.Silos[0].SiloAddress));
-        var stored = await history.ReadAsync(c.Location.Id, new HeatmapSaas.Grains.Domain.Footfall.TimeBucket(0), new HeatmapSaas.Grains.Domain.Footfall.TimeBucket(long.MaxValue / 2));
+        var stored = await history.ReadAsync(c.Location.Id, new HeatmapSaas.Grains.Domain.Footfall.TimeBucket(0), new HeatmapSaas.Grains.Domain.Footfall.TimeBucket(long.MaxValue / 2), long.MaxValue);
         _coverage["buckets moved to the history store"] = _coverage.GetValueOrDefault("buckets moved to the history store") + stored.Count;
 
         // A done case's location stops ticking (its timer would otherwise fire on every later clock move).

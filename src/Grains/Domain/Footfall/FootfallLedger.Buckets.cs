@@ -51,6 +51,17 @@ public sealed partial class FootfallLedger
     /// </summary>
     public IReadOnlyList<Bucket> CloseBucketsBefore(TimeBucket before)
     {
+        var closed = ClosableBefore(before);
+        Close(closed);
+        return closed;
+    }
+
+    /// <summary>
+    /// What <see cref="CloseBucketsBefore"/> would close, left in place: a caller that must store them first (and
+    /// may fail to) closes them with <see cref="Close"/> only once they are stored.
+    /// </summary>
+    public IReadOnlyList<Bucket> ClosableBefore(TimeBucket before)
+    {
         _pinned.Clear();
         _tracks.AddFirstSeenBuckets(_pinned);
         var closed = new List<Bucket>();
@@ -63,13 +74,18 @@ public sealed partial class FootfallLedger
         }
 
         closed.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        return closed;
+    }
+
+    /// <summary>Removes buckets returned by <see cref="ClosableBefore"/> from the live ledger.</summary>
+    public void Close(IReadOnlyList<Bucket> closed)
+    {
         foreach (var bucket in closed)
         {
             _buckets.Remove(bucket.Time.Index);
         }
 
         _recent = null;
-        return closed;
     }
 
     private List<Bucket> InRange(TimeBucket from, TimeBucket toExclusive)

@@ -1,0 +1,79 @@
+using HeatmapSaas.Grains.Domain.Footfall;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace HeatmapSaas.Grains.History;
+
+/// <summary>
+/// PostgreSQL mode's history (table <c>heatmap_history</c>, see <c>004_ingest_log_and_history.sql</c>): a row per
+/// closed bucket and generation, the bucket in the ledger's compact binary format. A generation is written in one
+/// transaction with one statement for all its buckets; a range is read with one indexed query.
+/// </summary>
+public sealed class PostgresHistoryStore(NpgsqlDataSource database) : IHistoryStore
+{
+    private const string DeleteGenerationSql = "DELETE FROM heatmap_history WHERE location_id = @location AND generation = @generation";
+
+    private const string InsertSql = """
+        INSERT INTO heatmap_history (location_id, bucket, generation, data)
+        SELECT @location, b.bucket, @generation, b.data FROM unnest(@buckets, @data) AS b(bucket, data)
+        """;
+
+    private const string ReadSql = """
+        SELECT data FROM heatmap_history
+        WHERE location_id = @location AND bucket >= @from AND bucket < @to AND generation <= @generation
+        ORDER BY bucket, generation
+        """;
+
+    public async Task AddAsync(string locationId, long generation, IReadOnlyList<Bucket> closed, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var delete = new NpgsqlCommand(DeleteGenerationSql, connection, transaction))
+        {
+            delete.Parameters.AddWithValue("location", locationId);
+            delete.Parameters.AddWithValue("generation", generation);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var insert = new NpgsqlCommand(InsertSql, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("location", locationId);
+            insert.Parameters.AddWithValue("generation", generation);
+            insert.Parameters.AddWithValue("buckets", NpgsqlDbType.Array | NpgsqlDbType.Bigint, closed.Select(b => b.Time.Index).ToArray());
+            insert.Parameters.AddWithValue("data", NpgsqlDbType.Array | NpgsqlDbType.Bytea, closed.Select(Encode).ToArray());
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<HistoricBucket>> ReadAsync(string locationId, TimeBucket from, TimeBucket to, long throughGeneration,
+        CancellationToken ct = default)
+    {
+        await using var command = database.CreateCommand(ReadSql);
+        command.Parameters.AddWithValue("location", locationId);
+        command.Parameters.AddWithValue("from", from.Index);
+        command.Parameters.AddWithValue("to", to.Index);
+        command.Parameters.AddWithValue("generation", throughGeneration);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var parts = new List<HistoricBucket>();
+        while (await reader.ReadAsync(ct))
+        {
+            using var bytes = new BinaryReader(new MemoryStream(reader.GetFieldValue<byte[]>(0)));
+            parts.Add(HistoricBucket.Of(Bucket.ReadFrom(bytes)));
+        }
+
+        return HistoricBucket.Sum(parts);
+    }
+
+    private static byte[] Encode(Bucket bucket)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer))
+        {
+            bucket.WriteTo(writer);
+        }
+
+        return buffer.ToArray();
+    }
+}
