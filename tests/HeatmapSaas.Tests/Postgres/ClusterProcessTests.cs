@@ -14,7 +14,7 @@ namespace HeatmapSaas.Tests.Postgres;
 /// failure message carries the output of the nodes; every node is killed when the test ends.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ClusterProcessTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed partial class ClusterProcessTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private const string AdminKey = "process-admin-key";
     private const string ClusterId = "heatmap";

@@ -126,6 +126,20 @@ public sealed partial class PostgresServer
         Run(Path.Combine(binDirectory, "initdb"),
             ["-D", DataDirectory, "-U", Superuser, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
 
+        StartServer();
+    }
+
+    /// <summary>
+    /// Stops the server, closing every connection (<c>pg_ctl stop -m fast</c>): the database is unreachable until
+    /// <see cref="StartServer"/>. Not an immediate stop: with this server's relaxed commit settings (below) that
+    /// would lose commits already confirmed, which a real server configured for durability never does.
+    /// </summary>
+    public void StopServer() =>
+        Run(Path.Combine(binDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "stop"]);
+
+    /// <summary>Starts the server on its folder and port; also after <see cref="StopServer"/>.</summary>
+    public void StartServer()
+    {
         var options = string.Join(' ',
             "-c listen_addresses=127.0.0.1",
             $"-c port={Port}",
