@@ -35,6 +35,8 @@ public sealed class Bench(BenchOptions options, Progress progress)
     public const string HttpFloor = "http-floor";
     public const string CopyPerBatch = "pg-copy-per-batch";
     public const string CopyStreamed = "pg-copy-streamed";
+    public const string Durable = "durable";
+    public const string DurableCopyPerBatch = "pg-copy-per-batch-durable";
     public const string CeilingApply = "ceiling";
     public const string CeilingParse = "parse-only";
 
@@ -49,6 +51,15 @@ public sealed class Bench(BenchOptions options, Progress progress)
         "fsync=off", "synchronous_commit=off", "full_page_writes=off",
         "shared_buffers=1GB", "work_mem=32MB", "maintenance_work_mem=256MB",
         "max_wal_size=8GB", "checkpoint_timeout=30min", "jit=off", "max_connections=100",
+    ];
+
+    /// <summary>
+    /// The durable contenders' server: PostgreSQL's defaults for durability (fsync, synchronous commit, full pages),
+    /// so a committed row is on disk, which is what the product's PostgreSQL mode promises for a 202.
+    /// </summary>
+    private static readonly string[] DurablePostgresSettings =
+    [
+        "shared_buffers=1GB", "work_mem=32MB", "max_wal_size=8GB", "checkpoint_timeout=30min", "jit=off", "max_connections=200",
     ];
 
     /// <summary>A throughput contender: a name, what it measures, and one run of it (which sets up its own state).</summary>
@@ -72,8 +83,11 @@ public sealed class Bench(BenchOptions options, Progress progress)
         // noise of a shared machine falls on all of them alike instead of on whoever ran during a busy minute.
         NoOpServer? noOp = null;
         ProductHost? product = null;
+        ProductHost? durable = null;
         PostgresServer? postgres = null;
+        PostgresServer? durablePostgres = null;
         NpgsqlDataSource? dataSource = null;
+        NpgsqlDataSource? durableDataSource = null;
         try
         {
             var contenders = new List<Contender>();
@@ -152,6 +166,36 @@ public sealed class Bench(BenchOptions options, Progress progress)
                     }));
             }
 
+            if (options.Runs("durable"))
+            {
+                progress.Start("start a durable PostgreSQL (fsync and synchronous commit on) and the product in PostgreSQL mode");
+                durablePostgres = await PostgresServer.StartAsync(DurablePostgresSettings);
+                durable = await ProductHost.StartAsync(durablePostgres.ConnectionString("product"));
+                progress.Finish($"PostgreSQL on port {durablePostgres.Port}, product at {durable.BaseAddress}");
+                var host = durable;
+                var postmaster = durablePostgres.PostmasterPid;
+                contenders.Add(new Contender(Durable,
+                    $"POST /v1/locations/{{store}}/events, PostgreSQL mode (a 202 after the batch's log row committed), {options.Locations} gateways", "events/s",
+                    async label =>
+                    {
+                        var (key, _) = await host.CreateTenantAsync(workload);
+                        var roundTrips = new List<double>();
+                        return (await Timed(label, workload.Events, () => Gateways.SendAllAsync(
+                            host.BaseAddress, key, workload, l => $"/v1/locations/{l.Slug}/events", progress, checkReceipts: true, roundTrips),
+                            () => Cpu.TreeSeconds(postmaster))).WithRoundTrips(roundTrips);
+                    }));
+                durableDataSource = NpgsqlDataSource.Create(durablePostgres.ConnectionString("bench"));
+                var pg = new PostgresBaseline(durableDataSource, workload);
+                await pg.CreateSchemaAsync();
+                contenders.Add(new Contender(DurableCopyPerBatch,
+                    "ParseJson + binary COPY per batch into the same indexed table, on the durable server", "rows/s",
+                    async label =>
+                    {
+                        await pg.ExecuteAsync("TRUNCATE events");
+                        return await Timed(label, workload.Events, () => pg.LoadAsync(perBatch: true, "", progress), () => Cpu.TreeSeconds(postmaster));
+                    }));
+            }
+
             report.IdleCpu["servers up, no data"] = await IdleCpuAsync(serverCpu);
             await MeasureThroughputAsync(contenders, report);
             report.IdleCpu["after the ingest runs, holding their data"] = await IdleCpuAsync(serverCpu);
@@ -168,6 +212,21 @@ public sealed class Bench(BenchOptions options, Progress progress)
             if (postgres is not null)
             {
                 await postgres.DisposeAsync();
+            }
+
+            if (durable is not null)
+            {
+                await durable.DisposeAsync();
+            }
+
+            if (durableDataSource is not null)
+            {
+                await durableDataSource.DisposeAsync();
+            }
+
+            if (durablePostgres is not null)
+            {
+                await durablePostgres.DisposeAsync();
             }
 
             if (product is not null)

@@ -17,15 +17,15 @@ public sealed record BenchOptions
     public string TimeZone { get; init; } = "America/New_York";
     public string? Output { get; init; }
 
-    /// <summary>Which contenders run: ceiling, http, product, postgres (all by default).</summary>
-    public string[] Only { get; init; } = ["ceiling", "http", "product", "postgres"];
+    /// <summary>Which contenders run: ceiling, http, product, postgres, durable (all by default).</summary>
+    public string[] Only { get; init; } = ["ceiling", "http", "product", "postgres", "durable"];
 
     public bool Runs(string contender) => Only.Contains(contender);
 
     public const string Usage = """
         usage: bench/run.sh [--quick] [--events N] [--locations N] [--reps N] [--queries N]
                             [--batch-size N] [--people N] [--seed N] [--timezone IANA] [--no-load] [--out PATH]
-                            [--only ceiling,http,product,postgres]
+                            [--only ceiling,http,product,postgres,durable]
           --quick        100k events, 5 short runs each, fewer query samples (under 2 minutes)
           --events       total events over all locations (default 1,000,000)
           --locations    stores; one gateway (HTTP client / COPY connection) each (default 8)
@@ -35,7 +35,8 @@ public sealed record BenchOptions
           --people       mean people in a store at a time; sets the time span of the events (default 20)
           --no-load      skip the query latencies measured while ingest runs
           --out          results file (default bench/results/latest.json)
-          --only         run only these contenders (comma-separated; default all four)
+          --only         run only these contenders (comma-separated; default all five; durable = PostgreSQL mode
+                         vs COPY per batch, both on a PostgreSQL with fsync and synchronous commit on)
         """;
 
     public static BenchOptions Parse(string[] args)

@@ -16,7 +16,10 @@ namespace HeatmapSaas.Bench;
 /// <summary>One store as the product knows it: its slug and its customer-flow heatmap.</summary>
 public sealed record ProductStore(LocationStream Stream, string Slug, string HeatmapId);
 
-/// <summary>The product itself, embedded mode (API + silo in this process, memory storage), on a free Kestrel port.</summary>
+/// <summary>
+/// The product itself, API + silo in this process on a free Kestrel port: embedded mode (memory storage), or PostgreSQL
+/// mode when given a connection string (its database is created, and the product applies its schema at start).
+/// </summary>
 public sealed class ProductHost : IAsyncDisposable
 {
     public const string AdminKey = "bench-admin-key";
@@ -32,12 +35,17 @@ public sealed class ProductHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ProductHost> StartAsync()
+    public static async Task<ProductHost> StartAsync(string? postgres = null)
     {
+        if (postgres is not null)
+        {
+            await CreateDatabaseAsync(postgres);
+        }
+
         var settings = new Dictionary<string, string>
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Postgres"] = "", // embedded, whatever the environment says
+            ["ConnectionStrings:Postgres"] = postgres ?? "", // embedded unless given, whatever the environment says
             ["Heatmap:Silo:Enabled"] = "true",
             ["Heatmap:AdminKey"] = AdminKey,
             ["Heatmap:Demo:Enabled"] = "false",
@@ -119,6 +127,16 @@ public sealed class ProductHost : IAsyncDisposable
 
             return JsonDocument.Parse(text).RootElement.Clone();
         }
+    }
+
+    private static async Task CreateDatabaseAsync(string connectionString)
+    {
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" };
+        await using var connection = new Npgsql.NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{target.Database}\"", connection);
+        await create.ExecuteNonQueryAsync();
     }
 
     private static string? ApiProjectDirectory()

@@ -103,6 +103,8 @@ public static class Report
         yield return ("embedded ingest ÷ PostgreSQL COPY streamed (rows/s)", Div(embedded, Rate(Bench.CopyStreamed)));
         yield return ("embedded ingest ÷ in-process ceiling (1 thread)", Div(embedded, Rate(Bench.CeilingApply)));
         yield return ("embedded ingest ÷ HTTP floor (same clients, no-op server)", Div(embedded, Rate(Bench.HttpFloor)));
+        yield return ("durable ingest (PostgreSQL mode) ÷ PostgreSQL COPY per batch, both durable (rows/s)",
+            Div(Rate(Bench.Durable), Rate(Bench.DurableCopyPerBatch)));
         foreach (var group in r.Latency.GroupBy(l => (l.Query, l.Condition)))
         {
             var pg = group.FirstOrDefault(l => l.System == "postgres");
