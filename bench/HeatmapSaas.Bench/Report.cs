@@ -24,7 +24,11 @@ public static class Report
 
         md.AppendLine("| contender | what is measured | median | runs | CPU: bench process | CPU: PostgreSQL | CPU: rest of machine | bench process: allocated per event, GC pause | batch round trip p50 / p99 |");
         md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|---:|");
-        foreach (var name in new[] { Bench.Embedded, Bench.HttpFloor, Bench.CopyPerBatch, Bench.CopyStreamed, Bench.CeilingApply, Bench.CeilingParse })
+        foreach (var name in new[]
+                 {
+                     Bench.Embedded, Bench.HttpFloor, Bench.CopyPerBatch, Bench.CopyStreamed, Bench.CeilingApply, Bench.CeilingParse,
+                     Bench.Durable, Bench.DurableCopyPerBatch,
+                 })
         {
             if (r.Find(name) is not { } t)
             {
@@ -237,6 +241,8 @@ public static class Report
         Bench.CopyStreamed => "PostgreSQL COPY, streamed",
         Bench.CeilingApply => "**In-process ceiling**",
         Bench.CeilingParse => "parse only",
+        Bench.Durable => "**Durable product ingest** (PostgreSQL mode, HTTP)",
+        Bench.DurableCopyPerBatch => "**PostgreSQL COPY**, per batch, durable server",
         _ => name,
     };
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using HeatmapSaas.Tests.Api;
 using HeatmapSaas.Tests.Support;
 using Npgsql;
+using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace HeatmapSaas.Tests.Postgres;
@@ -14,7 +15,7 @@ namespace HeatmapSaas.Tests.Postgres;
 /// failure message carries the output of the nodes; every node is killed when the test ends.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed partial class ClusterProcessTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed partial class ClusterProcessTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string AdminKey = "process-admin-key";
     private const string ClusterId = "heatmap";
