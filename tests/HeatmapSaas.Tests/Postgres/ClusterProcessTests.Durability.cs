@@ -104,16 +104,21 @@ public sealed partial class ClusterProcessTests
         var now = DateTimeOffset.UtcNow;
         var gateways = slugs.Select((slug, i) => new GatewayReplay(slug, seed: 100 + i, batches: 20, visitsPerBatch: 10, now)).ToList();
         var total = 0;
+        var sinceKill = new System.Diagnostics.Stopwatch();
         var sending = gateways.Select(g => g.RunAsync(() => http, async _ =>
         {
             if (Interlocked.Increment(ref total) == 20)
             {
                 await silos[0].KillAsync();
+                sinceKill.Start();
             }
         })).ToList();
         await Task.WhenAll(sending);
 
         Assert.True(silos[0].HasExited);
+        // A figure for the durability note, not an expectation: how long until the gateways were all served again.
+        output.WriteLine($"after the silo's kill: {gateways.Sum(g => g.Unavailable)} answers of 503, " +
+                         $"every gateway done {sinceKill.Elapsed.TotalSeconds:F1} s after the kill");
         foreach (var gateway in gateways)
         {
             await AssertAnswersAsync(http, gateway);
