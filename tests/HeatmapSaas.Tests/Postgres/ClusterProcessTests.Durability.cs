@@ -181,6 +181,42 @@ public sealed partial class ClusterProcessTests
         await AssertDuplicatesAsync(http, gateway, gateway.Batches.Take(12));
     });
 
+    [Fact]
+    public Task A_graceful_stop_checkpoints_every_location_so_a_restart_replays_nothing() => WithNodeOutput(async () =>
+    {
+        var database = postgres.CreateDatabase("graceful_stop");
+        var ports = DistinctFreePorts(3);
+        // Checkpoints by count or time never come during the test: only the shutdown's can.
+        var environment = Settings(database, new()
+        {
+            ["Orleans__SiloPort"] = Text(ports[1]),
+            ["Orleans__GatewayPort"] = Text(ports[2]),
+            ["Heatmap__Ingest__CheckpointEveryBatches"] = "100000",
+            ["Heatmap__Ingest__CheckpointInterval"] = "1.00:00:00",
+        });
+        var node = Start("api", NodeProcess.ApiAssembly, ports[0], environment);
+        await node.WaitUntilOkAsync("/health/ready", StartTimeout);
+        var (key, slug) = await CreateStoreAsync(node, "Graceful Store");
+        using var http = Client(node, key);
+        var gateway = new GatewayReplay(slug, seed: 3, batches: 10, visitsPerBatch: 10, DateTimeOffset.UtcNow);
+        await gateway.RunAsync(() => http);
+        Assert.Equal(10, await MetricAsync(http, "heatmap_ingest_log_depth"));
+
+        await node.StopAsync();
+        var restarted = Start("api (restarted)", NodeProcess.ApiAssembly, ports[0], environment);
+        await restarted.WaitUntilOkAsync("/health/ready", StartTimeout);
+
+        await AssertAnswersAsync(http, gateway);
+        Assert.Equal(0, await MetricAsync(http, "heatmap_ingest_replayed_batches_total"));
+    });
+
+    private static async Task<double> MetricAsync(HttpClient http, string name)
+    {
+        var text = await http.GetStringAsync("/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A tenant (enterprise, so no request quota interferes) with one UTC store; its key and the store's slug.</summary>
     private static async Task<(string Key, string Slug)> CreateStoreAsync(NodeProcess node, string name)
     {

@@ -136,6 +136,18 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Asks the process to stop (SIGTERM, as a service manager does) and waits until it has exited.</summary>
+    public async Task StopAsync()
+    {
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+    }
+
     /// <summary>Kills the process and its children, as a crash or <c>kill -9</c> would, and waits until it is gone.</summary>
     public async Task KillAsync()
     {
