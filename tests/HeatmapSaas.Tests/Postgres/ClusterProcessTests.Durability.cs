@@ -21,17 +21,8 @@ public sealed partial class ClusterProcessTests
     [Fact]
     public Task Killing_the_only_process_mid_ingest_loses_and_doubles_nothing() => WithNodeOutput(async () =>
     {
-        var database = postgres.CreateDatabase("kill_only_process");
-        var ports = DistinctFreePorts(3);
-        var environment = Settings(database, new(FrequentCheckpoints)
-        {
-            ["Orleans__SiloPort"] = Text(ports[1]),
-            ["Orleans__GatewayPort"] = Text(ports[2]),
-        });
-        var node = Start("api", NodeProcess.ApiAssembly, ports[0], environment);
-        await node.WaitUntilOkAsync("/health/ready", StartTimeout);
+        var (node, restart) = await StartSingleNodeAsync("kill_only_process", FrequentCheckpoints);
         var (key, slug) = await CreateStoreAsync(node, "Kill Store");
-
         using var http = Client(node, key);
         var gateway = new GatewayReplay(slug, seed: 7, batches: 40, visitsPerBatch: 12, DateTimeOffset.UtcNow);
         var killed = new TaskCompletionSource();
@@ -54,8 +45,7 @@ public sealed partial class ClusterProcessTests
         await killed.Task;
         var acknowledgedBeforeRestart = gateway.Acknowledged;
         var recovery = System.Diagnostics.Stopwatch.StartNew();
-        var restarted = Start("api (restarted)", NodeProcess.ApiAssembly, ports[0], environment);
-        await restarted.WaitUntilOkAsync("/health/ready", StartTimeout);
+        await restart();
         var ready = recovery.Elapsed;
         await sending;
 
@@ -129,14 +119,7 @@ public sealed partial class ClusterProcessTests
     [Fact]
     public Task While_PostgreSQL_is_down_ingest_answers_503_live_queries_answer_and_service_comes_back() => WithNodeOutput(async () =>
     {
-        var database = postgres.CreateDatabase("postgres_down");
-        var ports = DistinctFreePorts(3);
-        var node = Start("api", NodeProcess.ApiAssembly, ports[0], Settings(database, new(FrequentCheckpoints)
-        {
-            ["Orleans__SiloPort"] = Text(ports[1]),
-            ["Orleans__GatewayPort"] = Text(ports[2]),
-        }));
-        await node.WaitUntilOkAsync("/health/ready", StartTimeout);
+        var (node, _) = await StartSingleNodeAsync("postgres_down", FrequentCheckpoints);
         var (key, slug) = await CreateStoreAsync(node, "Outage Store");
         using var http = Client(node, key);
         var gateway = new GatewayReplay(slug, seed: 11, batches: 30, visitsPerBatch: 10, DateTimeOffset.UtcNow);
@@ -184,18 +167,12 @@ public sealed partial class ClusterProcessTests
     [Fact]
     public Task A_graceful_stop_checkpoints_every_location_so_a_restart_replays_nothing() => WithNodeOutput(async () =>
     {
-        var database = postgres.CreateDatabase("graceful_stop");
-        var ports = DistinctFreePorts(3);
         // Checkpoints by count or time never come during the test: only the shutdown's can.
-        var environment = Settings(database, new()
+        var (node, restart) = await StartSingleNodeAsync("graceful_stop", new()
         {
-            ["Orleans__SiloPort"] = Text(ports[1]),
-            ["Orleans__GatewayPort"] = Text(ports[2]),
             ["Heatmap__Ingest__CheckpointEveryBatches"] = "100000",
             ["Heatmap__Ingest__CheckpointInterval"] = "1.00:00:00",
         });
-        var node = Start("api", NodeProcess.ApiAssembly, ports[0], environment);
-        await node.WaitUntilOkAsync("/health/ready", StartTimeout);
         var (key, slug) = await CreateStoreAsync(node, "Graceful Store");
         using var http = Client(node, key);
         var gateway = new GatewayReplay(slug, seed: 3, batches: 10, visitsPerBatch: 10, DateTimeOffset.UtcNow);
@@ -203,8 +180,7 @@ public sealed partial class ClusterProcessTests
         Assert.Equal(10, await MetricAsync(http, "heatmap_ingest_log_depth"));
 
         await node.StopAsync();
-        var restarted = Start("api (restarted)", NodeProcess.ApiAssembly, ports[0], environment);
-        await restarted.WaitUntilOkAsync("/health/ready", StartTimeout);
+        await restart();
 
         await AssertAnswersAsync(http, gateway);
         Assert.Equal(0, await MetricAsync(http, "heatmap_ingest_replayed_batches_total"));
@@ -215,6 +191,23 @@ public sealed partial class ClusterProcessTests
         var text = await http.GetStringAsync("/metrics");
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// One API process hosting its silo on a fresh database, ready; and how to start it again on the same ports (the
+    /// same silo, a newer generation of it), as a restarted service does.
+    /// </summary>
+    private async Task<(NodeProcess Node, Func<Task> Restart)> StartSingleNodeAsync(string databasePrefix, Dictionary<string, string> extra)
+    {
+        var ports = DistinctFreePorts(3);
+        var environment = Settings(postgres.CreateDatabase(databasePrefix), new(extra)
+        {
+            ["Orleans__SiloPort"] = Text(ports[1]),
+            ["Orleans__GatewayPort"] = Text(ports[2]),
+        });
+        var node = Start("api", NodeProcess.ApiAssembly, ports[0], environment);
+        await node.WaitUntilOkAsync("/health/ready", StartTimeout);
+        return (node, () => Start("api (restarted)", NodeProcess.ApiAssembly, ports[0], environment).WaitUntilOkAsync("/health/ready", StartTimeout));
     }
 
     /// <summary>A tenant (enterprise, so no request quota interferes) with one UTC store; its key and the store's slug.</summary>
