@@ -9,9 +9,19 @@ public sealed class CatalogGrain(
     [PersistentState("catalog", StorageNames.Default)] IPersistentState<CatalogState> state,
     TimeProvider clock) : Grain, ICatalogGrain
 {
+    // Lookups by id and slug, rebuilt right after every change of the list (in the same synchronous step).
+    private Dictionary<string, Location> _byId = [];
+    private Dictionary<string, Location> _bySlug = [];
+
     private long TenantId => this.GetPrimaryKeyLong();
     private List<Location> Locations => state.State.Locations;
     private List<Heatmap> Heatmaps => state.State.Heatmaps;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        IndexLocations();
+        return Task.CompletedTask;
+    }
 
     public async Task<Location> CreateLocationAsync(LocationDraft draft)
     {
@@ -38,6 +48,7 @@ public sealed class CatalogGrain(
 
         await GrainFactory.GetGrain<ILocationGrain>(location.Id).ConfigureAsync(location);
         Locations.Add(location);
+        IndexLocations();
         await state.WriteStateAsync();
         return location;
     }
@@ -93,6 +104,7 @@ public sealed class CatalogGrain(
 
         await GrainFactory.GetGrain<ILocationGrain>(updated.Id).ConfigureAsync(updated);
         Locations[Locations.IndexOf(current)] = updated;
+        IndexLocations();
         await state.WriteStateAsync();
         return updated;
     }
@@ -107,6 +119,7 @@ public sealed class CatalogGrain(
 
         var heatmaps = Heatmaps.FindAll(h => h.LocationId == location.Id);
         Locations.Remove(location);
+        IndexLocations();
         Heatmaps.RemoveAll(h => h.LocationId == location.Id);
         await state.WriteStateAsync();
 
@@ -166,9 +179,15 @@ public sealed class CatalogGrain(
 
     public Task<string[]> GetLocationIdsAsync() => Task.FromResult(Locations.Select(l => l.Id).ToArray());
 
-    private Location? FindById(string id) => Locations.Find(l => l.Id == id);
+    private Location? FindById(string id) => _byId.GetValueOrDefault(id);
 
-    private Location? FindBySlug(string slug) => Locations.Find(l => l.Slug == slug);
+    private Location? FindBySlug(string slug) => _bySlug.GetValueOrDefault(slug);
+
+    private void IndexLocations()
+    {
+        _byId = Locations.ToDictionary(l => l.Id, StringComparer.Ordinal);
+        _bySlug = Locations.ToDictionary(l => l.Slug, StringComparer.Ordinal);
+    }
 
     /// <summary>A location of this tenant by id or slug; a missing one is a 404 (or a 400 naming a body field).</summary>
     private Location Require(string idOrSlug, string? bodyParameter = null) =>
