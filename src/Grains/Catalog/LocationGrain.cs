@@ -64,6 +64,11 @@ public sealed class LocationGrain(
     private DateTimeOffset _lastCheckpoint;
     private LocationUsage? _published;
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SlowTickInterval = TimeSpan.FromMinutes(1);
+    // The tick's slower duties: totals to publish once something changed, and when to look again regardless.
+    private bool _usageStale = true;
+    private DateTimeOffset _usageRecheck;
+    private DateTimeOffset _closingRecheck;
 
     private string LocationId => this.GetPrimaryKeyString();
 
@@ -313,6 +318,7 @@ public sealed class LocationGrain(
         }
 
         CheckpointMetrics.LogDepth.Add(1);
+        _usageStale = true;
         var month = RollupStream.MonthOf(entry.ReceivedAt);
         if (month != state.State.UsageMonth)
         {
@@ -350,14 +356,18 @@ public sealed class LocationGrain(
 
     /// <summary>
     /// Once a second: ends tracks of a store gone quiet (wall-clock silence), reports changed totals on the tenant's
-    /// roll-up stream (coalesced: one message a second at most, not one per batch) and checkpoints when due.
+    /// roll-up stream (coalesced: one message a second at most, not one per batch) and checkpoints when due. Every
+    /// resident location ticks, so a tick with nothing to do does next to nothing: the totals are recomputed only
+    /// after a change (or once a minute, when a new day or month may have begun), old buckets looked for once a
+    /// minute (they are 15 minutes long, and leave memory days later).
     /// </summary>
     private async Task TickAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (_ledger.ExpireIdle(now).TracksEnded > 0)
+        if (_ledger.IdleExpiryDue <= now && _ledger.ExpireIdle(now).TracksEnded > 0)
         {
             Live.MarkChanged(CountersPush);
+            _usageStale = true;
         }
 
         if (state.State.Location is not { } location)
@@ -365,13 +375,9 @@ public sealed class LocationGrain(
             return;
         }
 
-        var usage = CurrentUsage();
-        if (usage != _published)
+        if (_usageStale || now >= _usageRecheck)
         {
-            await this.GetStreamProvider(RollupStream.Provider)
-                .GetStream<LocationUsage>(StreamId.Create(RollupStream.Namespace, location.TenantId))
-                .OnNextAsync(usage);
-            _published = usage;
+            await PublishUsageAsync(location, now);
         }
 
         if (_logAhead)
@@ -391,7 +397,25 @@ public sealed class LocationGrain(
             await TryCheckpointAsync();
         }
 
-        await CloseOldBucketsAsync(now);
+        if (now >= _closingRecheck)
+        {
+            _closingRecheck = now + SlowTickInterval;
+            await CloseOldBucketsAsync(now);
+        }
+    }
+
+    private async Task PublishUsageAsync(Location location, DateTimeOffset now)
+    {
+        _usageStale = false;
+        _usageRecheck = now + SlowTickInterval;
+        var usage = CurrentUsage();
+        if (usage != _published)
+        {
+            await this.GetStreamProvider(RollupStream.Provider)
+                .GetStream<LocationUsage>(StreamId.Create(RollupStream.Namespace, location.TenantId))
+                .OnNextAsync(usage);
+            _published = usage;
+        }
     }
 
     /// <summary>
