@@ -7,6 +7,11 @@ using HeatmapSaas.Bench;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (Scaling.Selected(args))
+{
+    return await Scaling.MainAsync(args);
+}
+
 BenchOptions options;
 try
 {
