@@ -5,22 +5,60 @@ using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Grains.Catalog;
 
+/// <summary>
+/// A tenant's catalog, whole in memory, stored in pages (<see cref="ICatalogPageGrain"/>) of at most
+/// <see cref="PageSize"/> locations with their heatmaps: a change writes one page, so creating the 10,000th store
+/// costs what creating the first did. Its own state is only the number of pages.
+/// </summary>
 public sealed class CatalogGrain(
     [PersistentState("catalog", StorageNames.Default)] IPersistentState<CatalogState> state,
     TimeProvider clock) : Grain, ICatalogGrain
 {
-    // Lookups by id and slug, rebuilt right after every change of the list (in the same synchronous step).
-    private Dictionary<string, Location> _byId = [];
-    private Dictionary<string, Location> _bySlug = [];
+    public const int PageSize = 200;
+
+    // In creation order (the order every list answers in). Lookups by id and slug follow every change of the list
+    // in the same synchronous step, so interleaved reads always see them agree.
+    private List<Location> Locations { get; } = [];
+    private List<Heatmap> Heatmaps { get; } = [];
+    private readonly Dictionary<string, Location> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Location> _bySlug = new(StringComparer.Ordinal);
+    // Where each location is stored, and every entry's creation sequence (which orders a page's entries on load).
+    private readonly Dictionary<string, int> _pageOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _sequenceOf = new(StringComparer.Ordinal);
+    private long _nextSequence;
 
     private long TenantId => this.GetPrimaryKeyLong();
-    private List<Location> Locations => state.State.Locations;
-    private List<Heatmap> Heatmaps => state.State.Heatmaps;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        IndexLocations();
-        return Task.CompletedTask;
+        var pages = await Task.WhenAll(Enumerable.Range(0, state.State.Pages).Select(p => PageGrain(p).ReadAsync()));
+        var locations = new List<CatalogEntry<Location>>();
+        var heatmaps = new List<CatalogEntry<Heatmap>>();
+        for (var page = 0; page < pages.Length; page++)
+        {
+            foreach (var entry in pages[page].Locations)
+            {
+                _pageOf[entry.Item.Id] = page;
+                locations.Add(entry);
+            }
+
+            heatmaps.AddRange(pages[page].Heatmaps);
+        }
+
+        foreach (var entry in locations.OrderBy(e => e.Sequence))
+        {
+            Locations.Add(entry.Item);
+            Index(entry.Item);
+            _sequenceOf[entry.Item.Id] = entry.Sequence;
+        }
+
+        foreach (var entry in heatmaps.OrderBy(e => e.Sequence))
+        {
+            Heatmaps.Add(entry.Item);
+            _sequenceOf[entry.Item.Id] = entry.Sequence;
+        }
+
+        _nextSequence = _sequenceOf.Count == 0 ? 0 : _sequenceOf.Values.Max() + 1;
     }
 
     public async Task<Location> CreateLocationAsync(LocationDraft draft)
@@ -47,9 +85,12 @@ public sealed class CatalogGrain(
             draft.FloorPlan ?? FloorPlan.Default, draft.TrackTimeoutSeconds ?? 30, clock.GetUtcNow());
 
         await GrainFactory.GetGrain<ILocationGrain>(location.Id).ConfigureAsync(location);
+        var page = await PageForNewLocationAsync();
         Locations.Add(location);
-        IndexLocations();
-        await state.WriteStateAsync();
+        Index(location);
+        _pageOf[location.Id] = page;
+        _sequenceOf[location.Id] = _nextSequence++;
+        await WritePageAsync(page);
         return location;
     }
 
@@ -104,8 +145,9 @@ public sealed class CatalogGrain(
 
         await GrainFactory.GetGrain<ILocationGrain>(updated.Id).ConfigureAsync(updated);
         Locations[Locations.IndexOf(current)] = updated;
-        IndexLocations();
-        await state.WriteStateAsync();
+        _bySlug.Remove(current.Slug);
+        Index(updated);
+        await WritePageOfAsync(updated.Id);
         return updated;
     }
 
@@ -119,9 +161,12 @@ public sealed class CatalogGrain(
 
         var heatmaps = Heatmaps.FindAll(h => h.LocationId == location.Id);
         Locations.Remove(location);
-        IndexLocations();
+        _byId.Remove(location.Id);
+        _bySlug.Remove(location.Slug);
         Heatmaps.RemoveAll(h => h.LocationId == location.Id);
-        await state.WriteStateAsync();
+        var page = _pageOf[location.Id];
+        _pageOf.Remove(location.Id);
+        await WritePageAsync(page);
 
         await Task.WhenAll(heatmaps.Select(h => GrainFactory.GetGrain<IHeatmapGrain>(h.Id).RetireAsync(TenantId)));
         await GrainFactory.GetGrain<ILocationGrain>(location.Id).RetireAsync(TenantId);
@@ -136,7 +181,8 @@ public sealed class CatalogGrain(
 
         await GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ConfigureAsync(heatmap);
         Heatmaps.Add(heatmap);
-        await state.WriteStateAsync();
+        _sequenceOf[heatmap.Id] = _nextSequence++;
+        await WritePageOfAsync(heatmap.LocationId);
         return heatmap;
     }
 
@@ -163,7 +209,7 @@ public sealed class CatalogGrain(
 
         await GrainFactory.GetGrain<IHeatmapGrain>(id).ConfigureAsync(updated);
         Heatmaps[Heatmaps.IndexOf(current)] = updated;
-        await state.WriteStateAsync();
+        await WritePageOfAsync(updated.LocationId);
         return updated;
     }
 
@@ -171,7 +217,7 @@ public sealed class CatalogGrain(
     {
         var heatmap = RequireHeatmap(id);
         Heatmaps.Remove(heatmap);
-        await state.WriteStateAsync();
+        await WritePageOfAsync(heatmap.LocationId);
         await GrainFactory.GetGrain<IHeatmapGrain>(id).RetireAsync(TenantId);
     }
 
@@ -183,10 +229,38 @@ public sealed class CatalogGrain(
 
     private Location? FindBySlug(string slug) => _bySlug.GetValueOrDefault(slug);
 
-    private void IndexLocations()
+    private void Index(Location location)
     {
-        _byId = Locations.ToDictionary(l => l.Id, StringComparer.Ordinal);
-        _bySlug = Locations.ToDictionary(l => l.Slug, StringComparer.Ordinal);
+        _byId[location.Id] = location;
+        _bySlug[location.Slug] = location;
+    }
+
+    private ICatalogPageGrain PageGrain(int page) =>
+        GrainFactory.GetGrain<ICatalogPageGrain>($"{TenantId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{page}");
+
+    /// <summary>The last page while it has room; else a new one, counted in this grain's state before anything is put in it.</summary>
+    private async Task<int> PageForNewLocationAsync()
+    {
+        var last = state.State.Pages - 1;
+        if (last >= 0 && _pageOf.Values.Count(p => p == last) < PageSize)
+        {
+            return last;
+        }
+
+        state.State.Pages++;
+        await state.WriteStateAsync();
+        return state.State.Pages - 1;
+    }
+
+    private Task WritePageOfAsync(string locationId) => WritePageAsync(_pageOf[locationId]);
+
+    private Task WritePageAsync(int page)
+    {
+        var locations = Locations.Where(l => _pageOf[l.Id] == page).ToList();
+        var ids = locations.Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
+        return PageGrain(page).WriteAsync(new CatalogPage(
+            locations.Select(l => new CatalogEntry<Location>(_sequenceOf[l.Id], l)).ToArray(),
+            Heatmaps.Where(h => ids.Contains(h.LocationId)).Select(h => new CatalogEntry<Heatmap>(_sequenceOf[h.Id], h)).ToArray()));
     }
 
     /// <summary>A location of this tenant by id or slug; a missing one is a 404 (or a 400 naming a body field).</summary>

@@ -1,11 +1,8 @@
-using HeatmapSaas.Catalog;
-
 namespace HeatmapSaas.Grains.Catalog;
 
-/// <summary>A tenant's locations and heatmaps in creation order (the order every list answers in).</summary>
+/// <summary>The catalog grain's own state: how many pages its entries are stored in (pages 0 .. Pages - 1).</summary>
 [GenerateSerializer]
 public sealed class CatalogState
 {
-    [Id(0)] public List<Location> Locations { get; set; } = [];
-    [Id(1)] public List<Heatmap> Heatmaps { get; set; } = [];
+    [Id(2)] public int Pages { get; set; }
 }
