@@ -1,5 +1,7 @@
 using System.Net;
 using HeatmapSaas.Grains;
+using HeatmapSaas.Grains.Webhooks;
+using HeatmapSaas.Silo.Webhooks;
 using HeatmapSaas.Silo.Schema;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,6 +83,7 @@ public static class HeatmapCluster
                 o.ConnectionString = connectionString;
             });
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
+            silo.Services.AddSingleton<IWebhookOutbox>(new PostgresWebhookOutbox(connectionString));
         }
 
         return silo.AddHeatmapGrainServices();
@@ -99,6 +102,7 @@ public static class HeatmapCluster
         // The roll-up from locations to their tenant. Memory streams may lose messages in a crash; the tenant
         // grain reconciles from its locations, so nothing durable rides on them.
         silo.AddMemoryStreams(HeatmapSaas.Tenants.RollupStream.Provider);
+        silo.Services.AddWebhookSender();
         return silo;
     }
 
