@@ -2,6 +2,7 @@ using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Endpoints;
 using HeatmapSaas.Api.Errors;
 using HeatmapSaas.Api.Hubs;
+using HeatmapSaas.Api.Idempotency;
 using HeatmapSaas.Api.Ingest;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -30,6 +31,7 @@ public static class HeatmapApi
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
         builder.Services.AddLandingAnalytics(builder.Configuration);
+        HeatmapSaas.Grains.GrainDependencies.AddPaymentAndWebhookSettings(builder.Services);
         return builder;
     }
 
@@ -44,6 +46,7 @@ public static class HeatmapApi
         app.UseRouting();
         app.UseMiddleware<BodySizeGuard>();
         app.UseMiddleware<ApiKeyAuthentication>();
+        app.UseMiddleware<IdempotencyKeys>();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
@@ -58,6 +61,8 @@ public static class HeatmapApi
         app.MapUsageEndpoints();
         app.MapLandingAnalytics();
         app.MapFloorPlanEndpoints();
+        app.MapPaymentEndpoints();
+        app.MapWebhookEndpoints();
         app.MapHub<IngestHub>(IngestHub.Path).RequireApiKey(Access.Ingest);
         app.MapHub<LiveHub>(LiveHub.Path).RequireApiKey(Access.Live);
         return app;

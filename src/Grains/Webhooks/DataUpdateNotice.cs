@@ -1,0 +1,57 @@
+namespace HeatmapSaas.Grains.Webhooks;
+
+/// <summary>
+/// A heatmap's <c>heatmap.data_updated</c> bookkeeping: samples that arrived since the last notice, the newest
+/// sample's time, and when the last notice went out. The first notice goes out at once; later ones at most once
+/// per refresh interval, and only when samples arrived. Kept in the heatmap's grain state.
+/// </summary>
+[GenerateSerializer]
+public sealed class DataUpdateNotice
+{
+    [Id(0)] public long PendingSamples { get; set; }
+    [Id(1)] public DateTimeOffset? LastUpdate { get; set; }
+    [Id(2)] public DateTimeOffset? LastNotifiedAt { get; set; }
+
+    /// <summary>Whether a reminder is set for the next notice.</summary>
+    [Id(3)] public bool Scheduled { get; set; }
+
+    /// <summary>Counts new samples; true when a notice must now be scheduled (none is).</summary>
+    public bool Record(long samples, DateTimeOffset? newestTs)
+    {
+        if (samples <= 0)
+        {
+            return false;
+        }
+
+        PendingSamples += samples;
+        if (newestTs > LastUpdate || LastUpdate is null)
+        {
+            LastUpdate = newestTs;
+        }
+
+        return !Scheduled;
+    }
+
+    /// <summary>How long until a notice may go out: a full interval after the last one, or now.</summary>
+    public TimeSpan DueIn(DateTimeOffset now, TimeSpan interval)
+    {
+        var wait = (LastNotifiedAt ?? DateTimeOffset.MinValue) == DateTimeOffset.MinValue
+            ? TimeSpan.Zero
+            : LastNotifiedAt!.Value + interval - now;
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+    }
+
+    /// <summary>The notice to send now, or null when no samples arrived since the last one.</summary>
+    public (long NewDataPoints, DateTimeOffset? LastUpdate)? Take(DateTimeOffset now)
+    {
+        if (PendingSamples == 0)
+        {
+            return null;
+        }
+
+        var notice = (PendingSamples, LastUpdate);
+        PendingSamples = 0;
+        LastNotifiedAt = now;
+        return notice;
+    }
+}
