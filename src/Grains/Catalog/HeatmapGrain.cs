@@ -66,6 +66,12 @@ public sealed class HeatmapGrain(
             return;
         }
 
+        // Counted apart from the view: a batch already in the view's backfill is still news for the notice.
+        if (state.State.Updates.Record(position, changes.Sum(c => (long)c.Samples), newestTs))
+        {
+            await ScheduleUpdateNoticeAsync();
+        }
+
         var view = await ViewAsync();
         if (!view.Apply(position, changes))
         {
@@ -73,11 +79,6 @@ public sealed class HeatmapGrain(
         }
 
         _newestTs = newestTs > _newestTs || _newestTs is null ? newestTs : _newestTs;
-        if (state.State.Updates.Record(changes.Sum(c => (long)c.Samples), newestTs))
-        {
-            await ScheduleUpdateNoticeAsync();
-        }
-
         if (Live.HasObservers && changes.Length > 0)
         {
             var factor = view.CellSize / IntensityGrid.BaseCellSize;

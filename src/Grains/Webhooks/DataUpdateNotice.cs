@@ -15,9 +15,18 @@ public sealed class DataUpdateNotice
     /// <summary>Whether a reminder is set for the next notice.</summary>
     [Id(3)] public bool Scheduled { get; set; }
 
-    /// <summary>Counts new samples; true when a notice must now be scheduled (none is).</summary>
-    public bool Record(long samples, DateTimeOffset? newestTs)
+    /// <summary>The location's log position last counted, so a batch seen again (a replay) is not counted twice.</summary>
+    [Id(4)] public long LastPosition { get; set; }
+
+    /// <summary>Counts a batch's new samples; true when a notice must now be scheduled (none is).</summary>
+    public bool Record(long position, long samples, DateTimeOffset? newestTs)
     {
+        if (position <= LastPosition)
+        {
+            return false;
+        }
+
+        LastPosition = position;
         if (samples <= 0)
         {
             return false;

@@ -83,8 +83,8 @@ public sealed class WebhookApiTests(ApiHost host) : IClassFixture<ApiHost>
     {
         var name = Environment.MachineName.ToLowerInvariant();
         var addresses = await Dns.GetHostAddressesAsync(name);
-        Assert.True(addresses.Length > 0 && addresses.All(HeatmapSaas.Grains.Webhooks.WebhookTargetGuard.IsForbidden),
-            $"this test needs the machine name to resolve to loopback or a private address; {name} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}");
+        Assert.True(addresses.Any(HeatmapSaas.Grains.Webhooks.WebhookTargetGuard.IsForbidden),
+            $"this test needs the machine name to resolve to a loopback or private address among others; {name} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}");
 
         var tenant = await host.CreateTenantAsync();
         await (await tenant.Http.PostAsync("/v1/webhooks", HttpAssertions.JsonBody(

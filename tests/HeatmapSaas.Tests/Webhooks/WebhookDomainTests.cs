@@ -113,13 +113,14 @@ public sealed class WebhookDomainTests
         var notice = new DataUpdateNotice();
         var interval = TimeSpan.FromHours(1);
         var ts = Created - TimeSpan.FromMinutes(1);
-        Assert.True(notice.Record(3, ts));
+        Assert.True(notice.Record(1, 3, ts));
+        Assert.False(notice.Record(1, 3, ts)); // the same batch again
         Assert.Equal(TimeSpan.Zero, notice.DueIn(Created, interval));
         notice.Scheduled = true;
-        Assert.False(notice.Record(2, ts + TimeSpan.FromSeconds(5)));
+        Assert.False(notice.Record(2, 2, ts + TimeSpan.FromSeconds(5)));
         Assert.Equal((5L, ts + TimeSpan.FromSeconds(5)), notice.Take(Created));
         Assert.Null(notice.Take(Created + interval));
         Assert.Equal(TimeSpan.FromMinutes(40), notice.DueIn(Created + TimeSpan.FromMinutes(20), interval));
-        Assert.False(notice.Record(0, null));
+        Assert.False(notice.Record(3, 0, null));
     }
 }
