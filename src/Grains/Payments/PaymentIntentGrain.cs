@@ -29,9 +29,17 @@ public sealed class PaymentIntentGrain(
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Intent is { Status: PaymentStatus.Succeeded } && !state.State.Fulfilled)
+        switch (state.State.Intent)
         {
-            await FulfilAsync();
+            case { Status: PaymentStatus.Succeeded } when !state.State.Fulfilled:
+                await FulfilAsync();
+                break;
+            case { Status: PaymentStatus.Processing } interrupted:
+                // The process died while the processor was charging. The processor gets the intent id with every
+                // charge (its idempotency key), so confirming again cannot charge twice: let the customer retry.
+                state.State.Intent = interrupted with { Status = PaymentStatus.RequiresPaymentMethod };
+                await state.WriteStateAsync(cancellationToken);
+                break;
         }
     }
 

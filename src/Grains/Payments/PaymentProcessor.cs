@@ -3,7 +3,11 @@ using HeatmapSaas.Payments;
 
 namespace HeatmapSaas.Grains.Payments;
 
-/// <summary>Where a charge happens. The product ships the test-mode processor; a real one plugs in here.</summary>
+/// <summary>
+/// Where a charge happens. The product ships the test-mode processor; a real one plugs in here (registered before
+/// the silo's defaults) and must treat the intent id as the charge's idempotency key: a confirm interrupted by a
+/// crash is confirmed again.
+/// </summary>
 public interface IPaymentProcessor
 {
     Task<ChargeResult> ChargeAsync(PaymentIntentView intent, string paymentMethodId, CancellationToken ct);

@@ -19,6 +19,7 @@ public sealed class TenantGrain(
     private static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(1);
     private const string PlanExpiryReminder = "plan-expiry";
     private const int RememberedPayments = 50;
+    private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
 
     private readonly RequestQuota _quota = new();
     private readonly TenantRollup _rollup = new();
@@ -144,8 +145,9 @@ public sealed class TenantGrain(
             return;
         }
 
+        // Orleans takes a reminder due "now" as due a whole period later, hence at least a second.
         var wait = end - clock.GetUtcNow();
-        var due = wait < TimeSpan.Zero ? TimeSpan.Zero : wait < plans.Value.ExpiryCheck ? wait : plans.Value.ExpiryCheck;
+        var due = wait < MinimumDue ? MinimumDue : wait < plans.Value.ExpiryCheck ? wait : plans.Value.ExpiryCheck;
         // The period is only a safety net behind the due time; Orleans wants at least a minute.
         await this.RegisterOrUpdateReminder(PlanExpiryReminder, due, TimeSpan.FromHours(1));
     }

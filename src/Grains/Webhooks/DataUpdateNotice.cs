@@ -41,14 +41,17 @@ public sealed class DataUpdateNotice
         return !Scheduled;
     }
 
-    /// <summary>How long until a notice may go out: a full interval after the last one, or now.</summary>
+    /// <summary>
+    /// How long until a notice may go out: a full interval after the last one, or <see cref="Soonest"/> (a reminder
+    /// due "now" is taken by Orleans as due a whole period later).
+    /// </summary>
     public TimeSpan DueIn(DateTimeOffset now, TimeSpan interval)
     {
-        var wait = (LastNotifiedAt ?? DateTimeOffset.MinValue) == DateTimeOffset.MinValue
-            ? TimeSpan.Zero
-            : LastNotifiedAt!.Value + interval - now;
-        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        var wait = LastNotifiedAt is { } last ? last + interval - now : TimeSpan.Zero;
+        return wait > Soonest ? wait : Soonest;
     }
+
+    public static readonly TimeSpan Soonest = TimeSpan.FromSeconds(1);
 
     /// <summary>The notice to send now, or null when no samples arrived since the last one.</summary>
     public (long NewDataPoints, DateTimeOffset? LastUpdate)? Take(DateTimeOffset now)

@@ -147,6 +147,46 @@ public sealed class WebhookDeliveryTests(WebhookApiHost host) : IClassFixture<We
         Assert.Equal(Ts(0), data.GetProperty("last_update").GetString());
     }
 
+    [Fact]
+    public async Task The_next_data_updated_comes_a_refresh_interval_later_even_from_a_deactivated_heatmap()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var tenant = await host.CreateTenantAsync();
+        await RegisterAsync(tenant, receiver, "heatmap.data_updated");
+        var location = (await (await tenant.Http.PostAsync("/v1/locations", HttpAssertions.JsonBody("""{"name":"Store C"}"""))).Json(201))
+            .GetProperty("id").GetString();
+        var heatmapId = (await (await tenant.Http.PostAsync("/v1/heatmaps", HttpAssertions.JsonBody($$"""
+            {"name":"Flow","location_id":"{{location}}","type":"customer_flow","refresh_interval":60}
+            """))).Json(201)).GetProperty("id").GetString()!;
+
+        await IngestAsync(tenant, location!, "c-1", 2);
+        var first = await receiver.NextOfAsync("heatmap.data_updated");
+        Assert.Equal(2, first.Json.GetProperty("data").GetProperty("new_data_points").GetInt64());
+        await IngestAsync(tenant, location!, "c-2", 5);
+
+        // Every idle activation goes, the heatmap's included; only its reminder can bring it back.
+        var management = ((Orleans.IGrainFactory)host.Services.GetService(typeof(Orleans.IGrainFactory))!)
+            .GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        var active = await management.GetDetailedGrainStatistics();
+        Assert.DoesNotContain(active, g => g.GrainId.Key.ToString() == heatmapId);
+
+        var second = await receiver.NextOfAsync("heatmap.data_updated", TimeSpan.FromSeconds(180));
+        Assert.Equal(5, second.Json.GetProperty("data").GetProperty("new_data_points").GetInt64());
+        var gap = DateTimeOffset.Parse(second.Json.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture)
+                  - DateTimeOffset.Parse(first.Json.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture);
+        Assert.True(gap >= TimeSpan.FromSeconds(59), $"two notices {gap} apart, refresh_interval is 60 s");
+    }
+
+    private static async Task IngestAsync(TestTenant tenant, string location, string batchId, int positions)
+    {
+        var at = DateTimeOffset.UtcNow.AddSeconds(-30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var events = string.Join(",", Enumerable.Range(0, positions).Select(i =>
+            $$"""{"type":"position","track_id":"t-{{batchId}}","ts":"{{at}}","x":{{100 + i}},"y":100}"""));
+        await (await tenant.Http.PostAsync($"/v1/locations/{location}/events", HttpAssertions.JsonBody(
+            $$"""{"batch_id":"{{batchId}}","gateway_id":"gw-1","events":[{{events}}]}"""))).Json(202);
+    }
+
     // ---- helpers ----
 
     internal static async Task<(string Id, string Secret)> RegisterAsync(TestTenant tenant, WebhookReceiver receiver, params string[] events)

@@ -115,7 +115,7 @@ public sealed class WebhookDomainTests
         var ts = Created - TimeSpan.FromMinutes(1);
         Assert.True(notice.Record(1, 3, ts));
         Assert.False(notice.Record(1, 3, ts)); // the same batch again
-        Assert.Equal(TimeSpan.Zero, notice.DueIn(Created, interval));
+        Assert.Equal(DataUpdateNotice.Soonest, notice.DueIn(Created, interval));
         notice.Scheduled = true;
         Assert.False(notice.Record(2, 2, ts + TimeSpan.FromSeconds(5)));
         Assert.Equal((5L, ts + TimeSpan.FromSeconds(5)), notice.Take(Created));
