@@ -20,7 +20,7 @@ public static class HeatmapApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         builder.Services.AddErrorEnvelope();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys());
         builder.Services.AddSignalR()
             .AddJsonProtocol(o => JsonSetup.Configure(o.PayloadSerializerOptions))
             // The 32 KB default would drop a batch of 1,000 events.

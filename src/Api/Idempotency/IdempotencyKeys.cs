@@ -4,6 +4,8 @@ using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Errors;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Payments;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace HeatmapSaas.Api.Idempotency;
 
@@ -127,4 +129,24 @@ public static class IdempotencyEndpointConventions
 {
     public static TBuilder WithIdempotencyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new IdempotentEndpoint());
+
+    /// <summary>Shows the header in the OpenAPI document of every endpoint that honours it.</summary>
+    public static OpenApiOptions DescribeIdempotencyKeys(this OpenApiOptions options) =>
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IdempotentEndpoint>().Any())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyKeys.Header,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description = "Repeating a request with the same key and body answers the first answer (kept 24 hours); another body or a request still running answers 409.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
 }

@@ -179,6 +179,23 @@ public sealed class PaymentsApiTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Contains("still being processed", error.GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task The_openapi_document_lists_the_payment_and_webhook_routes_and_the_idempotency_header()
+    {
+        using var anonymous = host.Client();
+        var document = await (await anonymous.GetAsync("/openapi/v1.json")).Json(200);
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/v1/payments/intent", "/v1/payments/{intent_id}", "/v1/payments/{intent_id}/confirm",
+                     "/v1/webhooks", "/v1/webhooks/{id}", "/v1/webhooks/{id}/deliveries" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _) || paths.TryGetProperty(path + "/", out _), $"{path} is not in the document");
+        }
+
+        var create = paths.GetProperty("/v1/payments/intent").GetProperty("post");
+        Assert.Contains(create.GetProperty("parameters").EnumerateArray(),
+            p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
+    }
+
     private static Task<HttpResponseMessage> Post(TestTenant tenant, string path, string json) =>
         tenant.Http.PostAsync(path, HttpAssertions.JsonBody(json));
 
