@@ -13,42 +13,16 @@ namespace HeatmapSaas.Tests.Webhooks;
 /// wait in the outbox, and is started again; the deliveries then arrive, under the webhook-ids they had before.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class OutboxRestartTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class OutboxRestartTests(PostgresFixture postgres)
 {
     private const string AdminKey = "outbox-admin-key";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
-    private readonly List<NodeProcess> nodes = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in nodes)
-        {
-            await node.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Pending_deliveries_survive_a_killed_process_and_arrive_after_restart_with_their_ids()
     {
-        try
-        {
-            await RunAsync();
-        }
-        catch (Exception e)
-        {
-            throw new XunitException($"{e.GetType().Name}: {e.Message}\n\n{NodeProcess.Outputs(nodes)}", e);
-        }
-    }
-
-    private async Task RunAsync()
-    {
         var database = postgres.CreateDatabase("outbox_restart");
         await using var receiver = await WebhookReceiver.StartAsync();
-        var accepting = false;
-        receiver.Script = _ => (Volatile.Read(ref accepting) ? 200 : 500, null);
 
         var ports = new HashSet<int>();
         while (ports.Count < 3)
@@ -70,7 +44,22 @@ public sealed class OutboxRestartTests(PostgresFixture postgres) : IAsyncLifetim
             ["Heatmap__Webhooks__Timeout"] = "00:00:02",
         };
 
-        var first = Start("api", p[0], environment);
+        await using var first = NodeProcess.Start("api", NodeProcess.ApiAssembly, p[0], environment);
+        await using var second = new Restart(() => NodeProcess.Start("api (restarted)", NodeProcess.ApiAssembly, p[0], environment));
+        try
+        {
+            await RunAsync(first, second, receiver, database);
+        }
+        catch (Exception e)
+        {
+            throw new XunitException($"{e.GetType().Name}: {e.Message}\n\n{first.Output()}\n{second.Node?.Output()}", e);
+        }
+    }
+
+    private static async Task RunAsync(NodeProcess first, Restart restart, WebhookReceiver receiver, string database)
+    {
+        var accepting = false;
+        receiver.Script = _ => (Volatile.Read(ref accepting) ? 200 : 500, null);
         await first.WaitUntilOkAsync("/health/ready", StartTimeout);
         string key, secret;
         using (var admin = Client(first, AdminKey))
@@ -106,7 +95,7 @@ public sealed class OutboxRestartTests(PostgresFixture postgres) : IAsyncLifetim
         Assert.True(await PendingAsync(database) >= 2, "the outbox lost deliveries that were accepted");
         Volatile.Write(ref accepting, true);
 
-        var second = Start("api (restarted)", p[0], environment);
+        var second = restart.Start();
         await second.WaitUntilOkAsync("/health/ready", StartTimeout);
         var delivered = new Dictionary<string, ReceivedWebhook>();
         while (delivered.Count < 2)
@@ -138,11 +127,14 @@ public sealed class OutboxRestartTests(PostgresFixture postgres) : IAsyncLifetim
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private NodeProcess Start(string name, int httpPort, IReadOnlyDictionary<string, string> environment)
+    /// <summary>The second generation of the node, started by the test when it is time, disposed with it.</summary>
+    private sealed class Restart(Func<NodeProcess> start) : IAsyncDisposable
     {
-        var node = NodeProcess.Start(name, NodeProcess.ApiAssembly, httpPort, environment);
-        nodes.Add(node);
-        return node;
+        public NodeProcess? Node { get; private set; }
+
+        public NodeProcess Start() => Node = start();
+
+        public ValueTask DisposeAsync() => Node?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     private static HttpClient Client(NodeProcess node, string apiKey)

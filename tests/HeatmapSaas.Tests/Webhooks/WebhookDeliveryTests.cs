@@ -124,11 +124,7 @@ public sealed class WebhookDeliveryTests(WebhookApiHost host) : IClassFixture<We
         await using var receiver = await WebhookReceiver.StartAsync();
         var tenant = await host.CreateTenantAsync();
         await RegisterAsync(tenant, receiver, "heatmap.data_updated");
-        var location = (await (await tenant.Http.PostAsync("/v1/locations", HttpAssertions.JsonBody("""{"name":"Store B"}"""))).Json(201))
-            .GetProperty("id").GetString();
-        var heatmapId = (await (await tenant.Http.PostAsync("/v1/heatmaps", HttpAssertions.JsonBody($$"""
-            {"name":"Flow","location_id":"{{location}}","type":"customer_flow","refresh_interval":60}
-            """))).Json(201)).GetProperty("id").GetString();
+        var (location, heatmapId) = await CreateHeatmapAsync(tenant);
 
         var newest = DateTimeOffset.UtcNow.AddMinutes(-1);
         newest = new DateTimeOffset(newest.Ticks - newest.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
@@ -153,16 +149,12 @@ public sealed class WebhookDeliveryTests(WebhookApiHost host) : IClassFixture<We
         await using var receiver = await WebhookReceiver.StartAsync();
         var tenant = await host.CreateTenantAsync();
         await RegisterAsync(tenant, receiver, "heatmap.data_updated");
-        var location = (await (await tenant.Http.PostAsync("/v1/locations", HttpAssertions.JsonBody("""{"name":"Store C"}"""))).Json(201))
-            .GetProperty("id").GetString();
-        var heatmapId = (await (await tenant.Http.PostAsync("/v1/heatmaps", HttpAssertions.JsonBody($$"""
-            {"name":"Flow","location_id":"{{location}}","type":"customer_flow","refresh_interval":60}
-            """))).Json(201)).GetProperty("id").GetString()!;
+        var (location, heatmapId) = await CreateHeatmapAsync(tenant);
 
-        await IngestAsync(tenant, location!, "c-1", 2);
+        await IngestAsync(tenant, location, "c-1", 2);
         var first = await receiver.NextOfAsync("heatmap.data_updated");
         Assert.Equal(2, first.Json.GetProperty("data").GetProperty("new_data_points").GetInt64());
-        await IngestAsync(tenant, location!, "c-2", 5);
+        await IngestAsync(tenant, location, "c-2", 5);
 
         // Every idle activation goes, the heatmap's included; only its reminder can bring it back.
         var management = ((Orleans.IGrainFactory)host.Services.GetService(typeof(Orleans.IGrainFactory))!)
@@ -176,6 +168,17 @@ public sealed class WebhookDeliveryTests(WebhookApiHost host) : IClassFixture<We
         var gap = DateTimeOffset.Parse(second.Json.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture)
                   - DateTimeOffset.Parse(first.Json.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture);
         Assert.True(gap >= TimeSpan.FromSeconds(59), $"two notices {gap} apart, refresh_interval is 60 s");
+    }
+
+    /// <summary>A location and a customer-flow heatmap over it with the shortest refresh interval.</summary>
+    private static async Task<(string LocationId, string HeatmapId)> CreateHeatmapAsync(TestTenant tenant)
+    {
+        var location = (await (await tenant.Http.PostAsync("/v1/locations", HttpAssertions.JsonBody("""{"name":"Store"}"""))).Json(201))
+            .GetProperty("id").GetString()!;
+        var heatmap = (await (await tenant.Http.PostAsync("/v1/heatmaps", HttpAssertions.JsonBody($$"""
+            {"name":"Flow","location_id":"{{location}}","type":"customer_flow","refresh_interval":60}
+            """))).Json(201)).GetProperty("id").GetString()!;
+        return (location, heatmap);
     }
 
     private static async Task IngestAsync(TestTenant tenant, string location, string batchId, int positions)
