@@ -26,6 +26,9 @@ public interface IWebhookOutbox
     Task AbandonPendingAsync(long tenantId, string webhookId, CancellationToken ct = default);
 
     Task<Page<WebhookDeliveryView>> ListAsync(long tenantId, string webhookId, int limit, int offset, CancellationToken ct = default);
+
+    /// <summary>Forgets finished deliveries created before <paramref name="before"/>, with their attempts.</summary>
+    Task PruneAsync(DateTimeOffset before, CancellationToken ct = default);
 }
 
 /// <summary>A delivery as the sender needs it: whom it is for, the bytes to send, and how many tries it has had.</summary>

@@ -93,6 +93,21 @@ public sealed class InMemoryWebhookOutbox : IWebhookOutbox
         }
     }
 
+    public Task PruneAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            foreach (var entry in _entries.Where(e => e.Status != DeliveryStatus.Pending && e.Delivery.CreatedAt < before))
+            {
+                _byId.Remove(entry.Delivery.Id);
+            }
+
+            _entries.RemoveAll(e => !_byId.ContainsKey(e.Delivery.Id));
+        }
+
+        return Task.CompletedTask;
+    }
+
     private sealed class Entry(OutboxDelivery delivery)
     {
         public OutboxDelivery Delivery { get; } = delivery;

@@ -148,4 +148,12 @@ public sealed class PostgresWebhookOutbox(string connectionString) : IWebhookOut
             r.Status == DeliveryStatus.Pending ? r.Due : null, attempts[r.Id].ToArray())).ToList();
         return new Page<WebhookDeliveryView>(items, total, limit, offset);
     }
+
+    public async Task PruneAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        // Attempts go with their delivery (ON DELETE CASCADE).
+        await using var command = _db.CreateCommand("DELETE FROM webhook_delivery WHERE status <> 0 AND created_at < $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
+        await command.ExecuteNonQueryAsync(ct);
+    }
 }

@@ -20,6 +20,9 @@ public sealed class WebhookOptions
     /// <summary>How often the sender looks for due deliveries it was not woken for (retries, other silos' events).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long finished deliveries (and their attempts) stay listed before they are forgotten.</summary>
+    public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Deliveries a sender claims and sends at once.</summary>
     public int BatchSize { get; set; } = 16;
 }

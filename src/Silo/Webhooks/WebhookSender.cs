@@ -26,6 +26,8 @@ public sealed partial class WebhookSender(
 {
     public const string HttpClientName = "webhooks";
 
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
     private readonly RetrySchedule _schedule = new(options.Value);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,11 +35,18 @@ public sealed partial class WebhookSender(
         var settings = options.Value;
         // A claim outlives any attempt, so a delivery is only picked up again when its sender is gone.
         var lease = settings.Timeout * 2 + TimeSpan.FromSeconds(5);
+        var nextPrune = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             IReadOnlyList<OutboxDelivery> due = [];
             try
             {
+                if (clock.GetUtcNow() >= nextPrune)
+                {
+                    await outbox.PruneAsync(clock.GetUtcNow() - settings.DeliveryRetention, stoppingToken);
+                    nextPrune = clock.GetUtcNow() + PruneInterval;
+                }
+
                 due = await outbox.ClaimDueAsync(clock.GetUtcNow(), settings.BatchSize, lease, stoppingToken);
                 await Task.WhenAll(due.Select(d => SendAsync(d, stoppingToken)));
             }

@@ -7,16 +7,32 @@ namespace HeatmapSaas.Tests.Webhooks;
 
 /// <summary>The PostgreSQL outbox's queries against a real server (schema script 005 applied by the product).</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresOutboxTests(PostgresFixture postgres)
+public sealed class PostgresOutboxTests(PostgresFixture postgres) : WebhookOutboxContract
+{
+    protected override async Task<IWebhookOutbox> CreateAsync()
+    {
+        var database = postgres.CreateDatabase("webhook_outbox");
+        await PostgresSchema.ApplyAsync(database);
+        return new PostgresWebhookOutbox(database);
+    }
+}
+
+public sealed class InMemoryOutboxTests : WebhookOutboxContract
+{
+    protected override Task<IWebhookOutbox> CreateAsync() => Task.FromResult<IWebhookOutbox>(new InMemoryWebhookOutbox());
+}
+
+/// <summary>What every <see cref="IWebhookOutbox"/> does, whatever keeps it.</summary>
+public abstract class WebhookOutboxContract
 {
     private static readonly DateTimeOffset Now = new(2025, 12, 25, 12, 0, 0, TimeSpan.Zero);
+
+    protected abstract Task<IWebhookOutbox> CreateAsync();
 
     [Fact]
     public async Task Deliveries_are_claimed_once_per_lease_retried_when_due_and_listed_with_every_attempt()
     {
-        var database = postgres.CreateDatabase("webhook_outbox");
-        await PostgresSchema.ApplyAsync(database);
-        var outbox = new PostgresWebhookOutbox(database);
+        var outbox = await CreateAsync();
         var delivery = new OutboxDelivery("msg_1", 7, "webhook_a", "payment.succeeded", """{"event":"payment.succeeded"}""", Now, 0);
         await outbox.AddAsync([delivery, delivery with { Id = "msg_2" }]);
         await outbox.AddAsync([delivery with { Body = "changed" }]); // the same id again: ignored
@@ -44,8 +60,13 @@ public sealed class PostgresOutboxTests(PostgresFixture postgres)
         Assert.Null(page.Items[1].NextAttemptAt);
         Assert.Empty((await outbox.ListAsync(8, "webhook_a", 20, 0)).Items);
 
+        await outbox.AddAsync([delivery with { Id = "msg_3", CreatedAt = Now.AddDays(1) }]);
         await outbox.AbandonPendingAsync(7, "webhook_a");
-        Assert.Empty(await outbox.ClaimDueAsync(Now.AddDays(1), 10, TimeSpan.FromMinutes(1)));
+        Assert.Empty(await outbox.ClaimDueAsync(Now.AddDays(2), 10, TimeSpan.FromMinutes(1)));
         Assert.Equal(DeliveryStatus.Failed, (await outbox.ListAsync(7, "webhook_a", 1, 0)).Items[0].Status);
+
+        // Finished deliveries older than the retention go, attempts with them; newer ones stay.
+        await outbox.PruneAsync(Now.AddHours(1));
+        Assert.Equal(["msg_3"], (await outbox.ListAsync(7, "webhook_a", 20, 0)).Items.Select(d => d.Id));
     }
 }
