@@ -30,47 +30,72 @@ public sealed partial class WebhookSender(
 
     private readonly RetrySchedule _schedule = new(options.Value);
 
+    /// <summary>
+    /// Keeps up to <see cref="WebhookOptions.BatchSize"/> sends in flight and claims more as each finishes, so one slow
+    /// endpoint holds one slot, not the others' deliveries.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         // A claim outlives any attempt, so a delivery is only picked up again when its sender is gone.
         var lease = settings.Timeout * 2 + TimeSpan.FromSeconds(5);
         var nextPrune = DateTimeOffset.MinValue;
+        var running = new List<Task>();
+        Task? wake = null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<OutboxDelivery> due = [];
-            try
-            {
-                if (clock.GetUtcNow() >= nextPrune)
-                {
-                    await outbox.PruneAsync(clock.GetUtcNow() - settings.DeliveryRetention, stoppingToken);
-                    nextPrune = clock.GetUtcNow() + PruneInterval;
-                }
-
-                due = await outbox.ClaimDueAsync(clock.GetUtcNow(), settings.BatchSize, lease, stoppingToken);
-                await Task.WhenAll(due.Select(d => SendAsync(d, stoppingToken)));
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The outbox may be briefly unreachable; claims lapse on their own, so trying again later is safe.
-                LogSenderFailed(e);
-            }
-
-            if (due.Count < settings.BatchSize)
+            running.RemoveAll(t => t.IsCompleted);
+            var free = settings.BatchSize - running.Count;
+            if (free > 0)
             {
                 try
                 {
-                    await signal.WaitAsync(settings.PollInterval, stoppingToken);
+                    if (clock.GetUtcNow() >= nextPrune)
+                    {
+                        await outbox.PruneAsync(clock.GetUtcNow() - settings.DeliveryRetention, stoppingToken);
+                        nextPrune = clock.GetUtcNow() + PruneInterval;
+                    }
+
+                    var due = await outbox.ClaimDueAsync(clock.GetUtcNow(), free, lease, stoppingToken);
+                    running.AddRange(due.Select(d => SendLoggedAsync(d, stoppingToken)));
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
-                    return;
+                    break;
+                }
+                catch (Exception e)
+                {
+                    // The outbox may be briefly unreachable; claims lapse on their own, so trying again later is safe.
+                    LogSenderFailed(e);
                 }
             }
+
+            // Wait for a wake-up (a new event), the poll interval, or — when every slot is busy — a finished send.
+            wake ??= signal.WaitAsync(settings.PollInterval, stoppingToken);
+            await Task.WhenAny(running.Count >= settings.BatchSize ? [wake, .. running] : [wake]);
+            if (wake.IsCompleted)
+            {
+                wake = null;
+            }
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    private async Task SendLoggedAsync(OutboxDelivery delivery, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(delivery, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // Unrecorded: the claim lapses and the delivery is tried again then.
+            LogSendFailed(e, delivery.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down; the claim lapses.
         }
     }
 
@@ -146,6 +171,9 @@ public sealed partial class WebhookSender(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook sender pass failed; retrying at the next poll")]
     private partial void LogSenderFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} could not be recorded; it is tried again when its claim lapses")]
+    private partial void LogSendFailed(Exception e, string deliveryId);
 }
 
 public static class WebhookSenderHosting

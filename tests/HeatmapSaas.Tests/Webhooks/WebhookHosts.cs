@@ -11,6 +11,15 @@ public class WebhookApiHost : ApiHost
     protected override IDictionary<string, string?> Settings => WebhookTestSettings.Fast;
 }
 
+/// <summary>Fast retries, but an attempt may take two minutes: long enough to hold a request open on purpose.</summary>
+public sealed class PatientWebhookApiHost : ApiHost
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(WebhookTestSettings.Fast)
+    {
+        ["Heatmap:Webhooks:Timeout"] = "00:02:00",
+    };
+}
+
 /// <summary>The same with a controllable clock, and plan-expiry reminders that look at it every second.</summary>
 public sealed class FixedClockWebhookApiHost : FixedClockApiHost
 {

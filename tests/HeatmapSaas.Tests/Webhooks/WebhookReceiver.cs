@@ -29,6 +29,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>When set, requests are answered only once it completes (or the sender gives up on them).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    /// <summary>Held requests that have ended, answered or abandoned by the sender.</summary>
+    public int HeldEnded => Volatile.Read(ref _heldEnded);
+
+    private int _heldEnded;
+
     public static async Task<WebhookReceiver> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -78,15 +86,26 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var number = Interlocked.Increment(ref _count);
         var (status, headers) = Script(number);
+        _received.Writer.TryWrite(new ReceivedWebhook(
+            number, DateTimeOffset.UtcNow, status,
+            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
+
+        if (Hold is { } hold)
+        {
+            var aborted = new TaskCompletionSource();
+            await using (context.RequestAborted.Register(() => aborted.TrySetResult()))
+            {
+                await Task.WhenAny(hold.Task, aborted.Task);
+            }
+
+            Interlocked.Increment(ref _heldEnded);
+        }
+
         context.Response.StatusCode = status;
         foreach (var (name, value) in headers ?? [])
         {
             context.Response.Headers[name] = value;
         }
-
-        _received.Writer.TryWrite(new ReceivedWebhook(
-            number, DateTimeOffset.UtcNow, status,
-            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
     }
 
     public async ValueTask DisposeAsync()
