@@ -96,6 +96,25 @@ public sealed class WebhookApiTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task A_target_that_turns_private_after_registration_is_refused_when_sent_and_not_retried()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var tenant = await host.CreateTenantAsync("free");
+        // Straight to the grain, past the registration check: as a public name that later resolves inward would be.
+        var grains = (Orleans.IGrainFactory)host.Services.GetService(typeof(Orleans.IGrainFactory))!;
+        var issued = await grains.GetGrain<HeatmapSaas.Webhooks.IWebhookRegistryGrain>(tenant.Id)
+            .RegisterAsync(new HeatmapSaas.Webhooks.WebhookDraft(receiver.Url.ToString(), ["payment.succeeded"], true));
+
+        await WebhookDeliveryTests.BuyProAsync(tenant);
+        var delivery = await WebhookDeliveryTests.WaitForDeliveryAsync(tenant, issued.Endpoint.Id,
+            d => d.GetProperty("status").GetString() == "failed");
+        var attempt = Assert.Single(delivery.GetProperty("attempts").EnumerateArray());
+        Assert.StartsWith("target refused", attempt.GetProperty("error").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, attempt.GetProperty("status_code").ValueKind);
+        Assert.False(receiver.TryTake(out _));
+    }
+
+    [Fact]
     public async Task The_products_webhook_client_refuses_loopback_when_it_connects()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
