@@ -213,7 +213,7 @@ public sealed class HeatmapGrain(
         }
 
         var updates = state.State.Updates;
-        if (state.State.Heatmap is not { } heatmap || updates.Take(clock.GetUtcNow()) is not { } notice)
+        if (state.State.Heatmap is not { } heatmap || updates.Pending() is not { } notice)
         {
             // Nothing new arrived in a whole interval: stop ticking until something does.
             updates.Scheduled = false;
@@ -230,8 +230,8 @@ public sealed class HeatmapGrain(
             return;
         }
 
-        await state.WriteStateAsync();
-        var now = updates.LastNotifiedAt!.Value;
+        // Published before the count is written down: a crash in between sends the notice again rather than never.
+        var now = clock.GetUtcNow();
         await GrainFactory.GetGrain<IWebhookRegistryGrain>(heatmap.TenantId).PublishAsync(WebhookPayload.Build(
             $"evt_updated_{heatmap.Id}_{now.ToUnixTimeMilliseconds()}", WebhookEventTypes.HeatmapDataUpdated, now,
             new
@@ -240,6 +240,8 @@ public sealed class HeatmapGrain(
                 new_data_points = notice.NewDataPoints,
                 last_update = notice.LastUpdate is { } last ? WebhookPayload.Instant(last) : null,
             }));
+        updates.MarkSent(notice.NewDataPoints, now);
+        await state.WriteStateAsync();
     }
 
     private async Task ScheduleUpdateNoticeAsync()

@@ -160,12 +160,14 @@ public sealed class TenantGrain(
             return;
         }
 
+        // Published before the state changes: after a crash in between the same event id is published again, and
+        // the outbox keeps one delivery of it.
         var endedAt = profile.PlanExpiresAt!.Value;
-        state.State.Profile = profile with { Plan = Plan.Free, PlanExpiresAt = null };
-        await state.WriteStateAsync();
         await GrainFactory.GetGrain<IWebhookRegistryGrain>(profile.Id).PublishAsync(WebhookPayload.Build(
             $"evt_expiry_{profile.Id}_{endedAt.ToUnixTimeSeconds()}", WebhookEventTypes.PlanExpired, clock.GetUtcNow(),
             new { tenant_id = profile.Id, previous_plan = PlanName(profile.Plan), plan = PlanName(Plan.Free), expired_at = WebhookPayload.Instant(endedAt) }));
+        state.State.Profile = profile with { Plan = Plan.Free, PlanExpiresAt = null };
+        await state.WriteStateAsync();
     }
 
     private static string PlanName(Plan plan) => plan.ToString().ToLowerInvariant();

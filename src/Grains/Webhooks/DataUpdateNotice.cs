@@ -53,17 +53,14 @@ public sealed class DataUpdateNotice
 
     public static readonly TimeSpan Soonest = TimeSpan.FromSeconds(1);
 
-    /// <summary>The notice to send now, or null when no samples arrived since the last one.</summary>
-    public (long NewDataPoints, DateTimeOffset? LastUpdate)? Take(DateTimeOffset now)
-    {
-        if (PendingSamples == 0)
-        {
-            return null;
-        }
+    /// <summary>The notice due, or null when no samples arrived since the last one. Changes nothing until
+    /// <see cref="MarkSent"/>, so a notice that failed to go out is still due.</summary>
+    public (long NewDataPoints, DateTimeOffset? LastUpdate)? Pending() =>
+        PendingSamples == 0 ? null : (PendingSamples, LastUpdate);
 
-        var notice = (PendingSamples, LastUpdate);
-        PendingSamples = 0;
+    public void MarkSent(long newDataPoints, DateTimeOffset now)
+    {
+        PendingSamples -= newDataPoints;
         LastNotifiedAt = now;
-        return notice;
     }
 }

@@ -118,8 +118,10 @@ public sealed class WebhookDomainTests
         Assert.Equal(DataUpdateNotice.Soonest, notice.DueIn(Created, interval));
         notice.Scheduled = true;
         Assert.False(notice.Record(2, 2, ts + TimeSpan.FromSeconds(5)));
-        Assert.Equal((5L, ts + TimeSpan.FromSeconds(5)), notice.Take(Created));
-        Assert.Null(notice.Take(Created + interval));
+        Assert.Equal((5L, ts + TimeSpan.FromSeconds(5)), notice.Pending());
+        Assert.Equal((5L, ts + TimeSpan.FromSeconds(5)), notice.Pending()); // not sent yet: still due
+        notice.MarkSent(5, Created);
+        Assert.Null(notice.Pending());
         Assert.Equal(TimeSpan.FromMinutes(40), notice.DueIn(Created + TimeSpan.FromMinutes(20), interval));
         Assert.False(notice.Record(3, 0, null));
     }
