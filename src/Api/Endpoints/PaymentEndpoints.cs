@@ -37,10 +37,10 @@ public static class PaymentEndpoints
     private static async Task<Ok<PaymentIntentResponse>> Confirm(
         string intent_id, ConfirmPaymentBody? body, Caller caller, IGrainFactory grains)
     {
-        var method = PaymentValidation.PaymentMethod(body);
         var intent = Intent(grains, intent_id);
         // An unknown or foreign intent answers 404 before the body is judged, as for every other resource.
         await intent.GetAsync(caller.TenantId);
+        var method = PaymentValidation.PaymentMethod(body);
         return TypedResults.Ok(PaymentIntentResponse.From(await intent.ConfirmAsync(caller.TenantId, method)));
     }
 

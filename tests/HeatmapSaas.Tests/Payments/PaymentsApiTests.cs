@@ -82,6 +82,7 @@ public sealed class PaymentsApiTests(ApiHost host) : IClassFixture<ApiHost>
         await (await Post(tenant, $"/v1/payments/{id}/confirm", """{"payment_method_id":"card_1"}""")).Error(400, "INVALID_REQUEST", "payment_method_id");
         await (await other.Http.GetAsync($"/v1/payments/{id}")).Error(404, "NOT_FOUND");
         await (await Post(other, $"/v1/payments/{id}/confirm", """{"payment_method_id":"pm_card_visa"}""")).Error(404, "NOT_FOUND");
+        await (await Post(other, $"/v1/payments/{id}/confirm", "{}")).Error(404, "NOT_FOUND");
         await (await tenant.Http.GetAsync("/v1/payments/pi_doesnotexist")).Error(404, "NOT_FOUND");
         await (await tenant.Http.GetAsync("/v1/payments/whatever")).Error(404, "NOT_FOUND");
     }
