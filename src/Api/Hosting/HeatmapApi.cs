@@ -4,6 +4,7 @@ using HeatmapSaas.Api.Errors;
 using HeatmapSaas.Api.Hubs;
 using HeatmapSaas.Api.Idempotency;
 using HeatmapSaas.Api.Ingest;
+using HeatmapSaas.Grains;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
@@ -31,7 +32,8 @@ public static class HeatmapApi
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
         builder.Services.AddLandingAnalytics(builder.Configuration);
-        HeatmapSaas.Grains.GrainDependencies.AddPaymentAndWebhookSettings(builder.Services);
+        // API nodes validate prices and webhook URLs themselves, also in client mode (no silo here).
+        builder.Services.AddPaymentAndWebhookSettings();
         return builder;
     }
 
