@@ -39,8 +39,14 @@ public sealed class HeatmapGrain(
     public async Task ConfigureAsync(Heatmap heatmap)
     {
         var isNew = state.State.Heatmap is null;
+        var intervalChanged = state.State.Heatmap?.RefreshIntervalSeconds != heatmap.RefreshIntervalSeconds;
         state.State.Heatmap = heatmap;
         await state.WriteStateAsync();
+        if (!isNew && intervalChanged && state.State.Updates.Scheduled)
+        {
+            await ScheduleUpdateNoticeAsync();
+        }
+
         if (isNew)
         {
             await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).AttachHeatmapAsync(heatmap);
