@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using HeatmapSaas.Grains.Ingest;
+using HeatmapSaas.Grains.Payments;
+using HeatmapSaas.Grains.Webhooks;
 
 namespace HeatmapSaas.Grains;
 
@@ -14,6 +16,21 @@ public static class GrainDependencies
         services.TryAddSingleton<HeatmapSaas.Grains.History.IHistoryStore, HeatmapSaas.Grains.History.InMemoryHistoryStore>();
         services.AddOptions<IngestOptions>().BindConfiguration("Heatmap:Ingest");
         services.AddOptions<HeatmapSaas.Grains.Live.LiveOptions>().BindConfiguration("Heatmap:Live");
+        services.TryAddSingleton<IWebhookOutbox, InMemoryWebhookOutbox>();
+        services.TryAddSingleton<WebhookSignal>();
+        services.TryAddSingleton<IPaymentProcessor, TestModePaymentProcessor>();
+        return services.AddPaymentAndWebhookSettings();
+    }
+
+    /// <summary>
+    /// <c>Heatmap:Plans</c>, <c>Heatmap:Webhooks</c> and the SSRF guard: needed by silos and by API nodes (which
+    /// validate prices and webhook URLs before calling a grain), so also safe to call more than once.
+    /// </summary>
+    public static IServiceCollection AddPaymentAndWebhookSettings(this IServiceCollection services)
+    {
+        services.AddOptions<PlanPrices>().BindConfiguration("Heatmap:Plans");
+        services.AddOptions<WebhookOptions>().BindConfiguration("Heatmap:Webhooks");
+        services.TryAddSingleton<WebhookTargetGuard>();
         return services;
     }
 }

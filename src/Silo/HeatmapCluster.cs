@@ -2,6 +2,8 @@ using System.Net;
 using HeatmapSaas.Grains;
 using HeatmapSaas.Grains.History;
 using HeatmapSaas.Grains.Ingest;
+using HeatmapSaas.Grains.Webhooks;
+using HeatmapSaas.Silo.Webhooks;
 using HeatmapSaas.Silo.Schema;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,6 +94,7 @@ public static class HeatmapCluster
             silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             silo.Services.AddSingleton<IIngestLog, PostgresIngestLog>();
             silo.Services.AddSingleton<IHistoryStore, PostgresHistoryStore>();
+            silo.Services.AddSingleton<IWebhookOutbox>(new PostgresWebhookOutbox(connectionString));
         }
 
         return silo.AddHeatmapGrainServices();
@@ -110,6 +113,7 @@ public static class HeatmapCluster
         // The roll-up from locations to their tenant. Memory streams may lose messages in a crash; the tenant
         // grain reconciles from its locations, so nothing durable rides on them.
         silo.AddMemoryStreams(HeatmapSaas.Tenants.RollupStream.Provider);
+        silo.Services.AddWebhookSender();
         return silo;
     }
 

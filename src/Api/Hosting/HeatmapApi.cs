@@ -2,7 +2,9 @@ using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Endpoints;
 using HeatmapSaas.Api.Errors;
 using HeatmapSaas.Api.Hubs;
+using HeatmapSaas.Api.Idempotency;
 using HeatmapSaas.Api.Ingest;
+using HeatmapSaas.Grains;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
@@ -19,7 +21,7 @@ public static class HeatmapApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         builder.Services.AddErrorEnvelope();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys());
         builder.Services.AddSignalR()
             .AddJsonProtocol(o => JsonSetup.Configure(o.PayloadSerializerOptions))
             // The 32 KB default would drop a batch of 1,000 events.
@@ -30,6 +32,8 @@ public static class HeatmapApi
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
         builder.Services.AddLandingAnalytics(builder.Configuration);
+        // API nodes validate prices and webhook URLs themselves, also in client mode (no silo here).
+        builder.Services.AddPaymentAndWebhookSettings();
         return builder;
     }
 
@@ -44,6 +48,7 @@ public static class HeatmapApi
         app.UseRouting();
         app.UseMiddleware<BodySizeGuard>();
         app.UseMiddleware<ApiKeyAuthentication>();
+        app.UseMiddleware<IdempotencyKeys>();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
@@ -58,6 +63,8 @@ public static class HeatmapApi
         app.MapUsageEndpoints();
         app.MapLandingAnalytics();
         app.MapFloorPlanEndpoints();
+        app.MapPaymentEndpoints();
+        app.MapWebhookEndpoints();
         app.MapHub<IngestHub>(IngestHub.Path).RequireApiKey(Access.Ingest);
         app.MapHub<LiveHub>(LiveHub.Path).RequireApiKey(Access.Live);
         return app;

@@ -19,6 +19,9 @@ public interface ITenantGrain : IGrainWithIntegerKey
 
     /// <summary>This month's usage and the live totals, rolled up from the tenant's locations.</summary>
     Task<TenantUsage> GetUsageAsync();
+
+    /// <summary>Puts the tenant on a bought plan for a period; a purchase already applied changes nothing.</summary>
+    Task<TenantProfile> ExtendPlanAsync(PlanPurchase purchase);
 }
 
 /// <summary>Hands out tenant ids and creates the Demo tenant on first start. A singleton (key 0).</summary>

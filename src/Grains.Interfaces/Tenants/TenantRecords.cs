@@ -52,3 +52,10 @@ public sealed record NewTenant(
 public sealed record CreatedTenant(
     [property: Id(0)] TenantProfile Tenant,
     [property: Id(1)] IssuedApiKey Key);
+
+/// <summary>A paid period: which payment bought it, the plan and how long it lasts.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanPurchase(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] Plan Plan,
+    [property: Id(2)] TimeSpan Period);

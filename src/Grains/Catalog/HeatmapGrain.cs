@@ -3,8 +3,10 @@ using HeatmapSaas.Errors;
 using HeatmapSaas.Grains.Domain.Footfall;
 using HeatmapSaas.Grains.Heatmaps;
 using HeatmapSaas.Grains.Live;
+using HeatmapSaas.Grains.Webhooks;
 using HeatmapSaas.Ingest;
 using HeatmapSaas.Live;
+using HeatmapSaas.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +16,7 @@ namespace HeatmapSaas.Grains.Catalog;
 public sealed class HeatmapGrainState
 {
     [Id(0)] public Heatmap? Heatmap { get; set; }
+    [Id(1)] public DataUpdateNotice Updates { get; set; } = new();
 }
 
 /// <summary>A heatmap: its configuration (persisted) and its grid view (derived, rebuilt on activation).</summary>
@@ -22,8 +25,10 @@ public sealed class HeatmapGrain(
     IOptions<LiveOptions> liveOptions,
     TimeProvider clock,
     ILogger<HeatmapGrain> logger)
-    : Grain, IHeatmapGrain
+    : Grain, IHeatmapGrain, IRemindable
 {
+    private const string DataUpdatedReminder = "data-updated";
+
     private HeatmapView? _view;
     private LivePush? _live;
     private readonly Dictionary<long, HashSet<(int X, int Y)>> _changedCells = [];
@@ -34,11 +39,20 @@ public sealed class HeatmapGrain(
     public async Task ConfigureAsync(Heatmap heatmap)
     {
         var isNew = state.State.Heatmap is null;
+        var intervalChanged = state.State.Heatmap?.RefreshIntervalSeconds != heatmap.RefreshIntervalSeconds;
         state.State.Heatmap = heatmap;
         await state.WriteStateAsync();
+        if (!isNew && intervalChanged && state.State.Updates.Scheduled)
+        {
+            await ScheduleUpdateNoticeAsync();
+        }
+
         if (isNew)
         {
             await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).AttachHeatmapAsync(heatmap);
+            await GrainFactory.GetGrain<IWebhookRegistryGrain>(heatmap.TenantId).PublishAsync(WebhookPayload.Build(
+                $"evt_created_{heatmap.Id}", WebhookEventTypes.HeatmapCreated, clock.GetUtcNow(),
+                new { heatmap_id = heatmap.Id, location_id = heatmap.LocationId, name = heatmap.Name, type = heatmap.Type }));
         }
     }
 
@@ -56,6 +70,12 @@ public sealed class HeatmapGrain(
         if (state.State.Heatmap is null)
         {
             return;
+        }
+
+        // Counted apart from the view: a batch already in the view's backfill is still news for the notice.
+        if (state.State.Updates.Record(position, changes.Sum(c => (long)c.Samples), newestTs))
+        {
+            await ScheduleUpdateNoticeAsync();
         }
 
         var view = await ViewAsync();
@@ -179,6 +199,63 @@ public sealed class HeatmapGrain(
         var view = new HeatmapView(heatmap.CellSize, type);
         view.Fill(await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).GetGridsAsync(heatmap.TenantId, heatmap.Type));
         return _view = view;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Samples counted since the last write would otherwise be missing from the next heatmap.data_updated.
+        if (state.State.Heatmap is not null && state.State.Updates.PendingSamples > 0)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>heatmap.data_updated, on a reminder so it fires for an idle, deactivated heatmap too.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != DataUpdatedReminder)
+        {
+            return;
+        }
+
+        var updates = state.State.Updates;
+        if (state.State.Heatmap is not { } heatmap || updates.Pending() is not { } notice)
+        {
+            // Nothing new arrived in a whole interval: stop ticking until something does.
+            updates.Scheduled = false;
+            if (await this.GetReminder(DataUpdatedReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            if (state.State.Heatmap is not null)
+            {
+                await state.WriteStateAsync();
+            }
+
+            return;
+        }
+
+        // Published before the count is written down: a crash in between sends the notice again rather than never.
+        var now = clock.GetUtcNow();
+        await GrainFactory.GetGrain<IWebhookRegistryGrain>(heatmap.TenantId).PublishAsync(WebhookPayload.Build(
+            $"evt_updated_{heatmap.Id}_{now.ToUnixTimeMilliseconds()}", WebhookEventTypes.HeatmapDataUpdated, now,
+            new
+            {
+                heatmap_id = heatmap.Id,
+                new_data_points = notice.NewDataPoints,
+                last_update = notice.LastUpdate is { } last ? WebhookPayload.Instant(last) : null,
+            }));
+        updates.MarkSent(notice.NewDataPoints, now);
+        await state.WriteStateAsync();
+    }
+
+    private async Task ScheduleUpdateNoticeAsync()
+    {
+        var interval = TimeSpan.FromSeconds(state.State.Heatmap!.RefreshIntervalSeconds);
+        await this.RegisterOrUpdateReminder(DataUpdatedReminder, state.State.Updates.DueIn(clock.GetUtcNow(), interval), interval);
+        state.State.Updates.Scheduled = true;
+        await state.WriteStateAsync();
     }
 
     private Heatmap Owned(long tenantId) =>

@@ -2,16 +2,24 @@ using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
 using Orleans.Streams;
 using HeatmapSaas.Grains.Domain;
+using HeatmapSaas.Grains.Payments;
+using HeatmapSaas.Grains.Webhooks;
 using HeatmapSaas.Tenants;
+using HeatmapSaas.Webhooks;
+using Microsoft.Extensions.Options;
 
 namespace HeatmapSaas.Grains.Tenants;
 
 [ImplicitStreamSubscription(RollupStream.Namespace)]
 public sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
-    TimeProvider clock) : Grain, ITenantGrain
+    TimeProvider clock,
+    IOptions<PlanPrices> plans) : Grain, ITenantGrain, IRemindable
 {
     private static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(1);
+    private const string PlanExpiryReminder = "plan-expiry";
+    private const int RememberedPayments = 50;
+    private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
 
     private readonly RequestQuota _quota = new();
     private readonly TenantRollup _rollup = new();
@@ -70,11 +78,15 @@ public sealed class TenantGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<RequestAllowance> ConsumeRequestAsync() =>
-        Task.FromResult(_quota.Consume(Profile.Plan, clock.GetUtcNow()));
+    public async Task<RequestAllowance> ConsumeRequestAsync()
+    {
+        await ExpirePlanIfOverAsync();
+        return _quota.Consume(Profile.Plan, clock.GetUtcNow());
+    }
 
     public async Task<TenantUsage> GetUsageAsync()
     {
+        await ExpirePlanIfOverAsync();
         var profile = Profile;
         var (locations, heatmaps) = await GrainFactory.GetGrain<ICatalogGrain>(profile.Id).CountAsync();
         var now = clock.GetUtcNow();
@@ -83,6 +95,82 @@ public sealed class TenantGrain(
         return new TenantUsage(profile, monthStart, monthStart.AddMonths(1), totals.Events, totals.Batches,
             locations, heatmaps, totals.Occupancy, totals.VisitorsToday);
     }
+
+    public async Task<TenantProfile> ExtendPlanAsync(PlanPurchase purchase)
+    {
+        var profile = Profile;
+        if (state.State.AppliedPayments.Contains(purchase.PaymentId))
+        {
+            return profile;
+        }
+
+        var (plan, expiresAt) = PlanTerm.Extend(profile.Plan, profile.PlanExpiresAt, purchase.Plan, purchase.Period, clock.GetUtcNow());
+        state.State.Profile = profile with { Plan = plan, PlanExpiresAt = expiresAt };
+        state.State.AppliedPayments.Add(purchase.PaymentId);
+        if (state.State.AppliedPayments.Count > RememberedPayments)
+        {
+            state.State.AppliedPayments.RemoveAt(0);
+        }
+
+        await state.WriteStateAsync();
+        await ScheduleExpiryAsync();
+        return state.State.Profile;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != PlanExpiryReminder)
+        {
+            return;
+        }
+
+        await ExpirePlanIfOverAsync();
+        await ScheduleExpiryAsync();
+    }
+
+    /// <summary>
+    /// A reminder, not a timer, so the plan ends even when no grain is active. It sleeps at most
+    /// <see cref="PlanPrices.ExpiryCheck"/> and then sets itself again, so it lands at the period's end whatever
+    /// moved the clock or the end meanwhile.
+    /// </summary>
+    private async Task ScheduleExpiryAsync()
+    {
+        if (state.State.Profile?.PlanExpiresAt is not { } end)
+        {
+            if (await this.GetReminder(PlanExpiryReminder) is { } stale)
+            {
+                await this.UnregisterReminder(stale);
+            }
+
+            return;
+        }
+
+        // Orleans takes a reminder due "now" as due a whole period later, hence at least a second.
+        var wait = end - clock.GetUtcNow();
+        var due = wait < MinimumDue ? MinimumDue : wait < plans.Value.ExpiryCheck ? wait : plans.Value.ExpiryCheck;
+        // The period is only a safety net behind the due time; Orleans wants at least a minute.
+        await this.RegisterOrUpdateReminder(PlanExpiryReminder, due, TimeSpan.FromHours(1));
+    }
+
+    /// <summary>Also checked on every request, so the plan ends at its instant even before the reminder runs.</summary>
+    private async Task ExpirePlanIfOverAsync()
+    {
+        if (state.State.Profile is not { } profile || !PlanTerm.IsOver(profile.PlanExpiresAt, clock.GetUtcNow()))
+        {
+            return;
+        }
+
+        // Published before the state changes: after a crash in between the same event id is published again, and
+        // the outbox keeps one delivery of it.
+        var endedAt = profile.PlanExpiresAt!.Value;
+        await GrainFactory.GetGrain<IWebhookRegistryGrain>(profile.Id).PublishAsync(WebhookPayload.Build(
+            $"evt_expiry_{profile.Id}_{endedAt.ToUnixTimeSeconds()}", WebhookEventTypes.PlanExpired, clock.GetUtcNow(),
+            new { tenant_id = profile.Id, previous_plan = PlanName(profile.Plan), plan = PlanName(Plan.Free), expired_at = WebhookPayload.Instant(endedAt) }));
+        state.State.Profile = profile with { Plan = Plan.Free, PlanExpiresAt = null };
+        await state.WriteStateAsync();
+    }
+
+    private static string PlanName(Plan plan) => plan.ToString().ToLowerInvariant();
 
     private async Task ReconcileAsync(CancellationToken ct)
     {

@@ -7,6 +7,9 @@ public sealed class TenantState
 {
     [Id(0)] public TenantProfile? Profile { get; set; }
     [Id(1)] public List<StoredApiKey> Keys { get; set; } = [];
+
+    /// <summary>The latest payments applied to the plan, so a repeated purchase call extends nothing twice.</summary>
+    [Id(2)] public List<string> AppliedPayments { get; set; } = [];
 }
 
 /// <summary>A key as the tenant keeps it: the summary and the hash that addresses its key grain.</summary>
