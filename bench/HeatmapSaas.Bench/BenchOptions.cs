@@ -36,6 +36,7 @@ public sealed record BenchOptions
           --no-load      skip the query latencies measured while ingest runs
           --out          results file (default bench/results/latest.json)
           --only         run only these contenders (comma-separated; default all four)
+          --scenario push  the live push-latency benchmark instead (its options: --scenario push --help)
         """;
 
     public static BenchOptions Parse(string[] args)
