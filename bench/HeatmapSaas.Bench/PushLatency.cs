@@ -54,10 +54,15 @@ public sealed class PushLatency(PushOptions options, Progress progress)
         progress.Start("starting the product in a child process");
         await using var product = await ProductProcess.StartAsync();
         progress.Finish($"pid {product.Pid}, {product.BaseAddress}");
+        // A short unreported case first, so that start-up work (JIT tiering, silo start) is not billed to the first case.
+        await RunCaseAsync(product, new PushCase(10, 2), reps: 1);
+        progress.Start("product alone, idle");
+        var alone = await MeasureCpuAsync(product, () => Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds)));
+        progress.Finish($"product {alone.ServerPercent:F1}% of a core");
         var results = new List<PushCaseResult>();
         foreach (var pushCase in options.Cases)
         {
-            results.Add(await RunCaseAsync(product, pushCase));
+            results.Add(await RunCaseAsync(product, pushCase, options.Reps));
         }
 
         var machine = new Dictionary<string, string>
@@ -66,10 +71,10 @@ public sealed class PushLatency(PushOptions options, Progress progress)
             ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
             ["load_average_at_end"] = Cpu.LoadAverage(),
         };
-        return new PushReport(options, new LiveOptions().PushInterval, machine, results, started.Elapsed);
+        return new PushReport(options, new LiveOptions().PushInterval, machine, alone, results, started.Elapsed);
     }
 
-    private async Task<PushCaseResult> RunCaseAsync(ProductProcess product, PushCase pushCase)
+    private async Task<PushCaseResult> RunCaseAsync(ProductProcess product, PushCase pushCase, int reps)
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         var (apiKey, location, heatmaps) = await CreateStoreAsync(product.BaseAddress, pushCase);
@@ -110,14 +115,14 @@ public sealed class PushLatency(PushOptions options, Progress progress)
             progress.Finish($"product {idle.ServerPercent:F1}% of a core");
 
             var runs = new List<PushRun>();
-            for (var rep = 1; rep <= options.Reps; rep++)
+            for (var rep = 1; rep <= reps; rep++)
             {
                 foreach (var dashboard in dashboards)
                 {
                     dashboard.TakeHeard();
                 }
 
-                progress.Start($"{pushCase.Name}: run {rep}/{options.Reps}");
+                progress.Start($"{pushCase.Name}: run {rep}/{reps}");
                 var batches = options.BatchesPerSecond * options.Seconds;
                 List<Ack> acks = [];
                 var cpu = await MeasureCpuAsync(product, async () => acks = await gateway.SendAsync(batches, options.BatchesPerSecond, cancel.Token));

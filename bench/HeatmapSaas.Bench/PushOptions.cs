@@ -16,18 +16,18 @@ public sealed record PushOptions
     public int EventsPerBatch { get; init; } = 20;
     public int Seconds { get; init; } = 20;
     public int Reps { get; init; } = 3;
-    public int IdleSeconds { get; init; } = 10;
+    public int IdleSeconds { get; init; } = 30;
     public string? Output { get; init; }
 
     public const string Usage = """
         usage: bench/run.sh --scenario push [--cases 1x1,1000x1,1000x10] [--rate N] [--events-per-batch N]
                             [--seconds N] [--reps N] [--idle-seconds N] [--out PATH]
           --cases             CONNECTIONSxHEATMAPS, comma-separated (default 1x1,1000x1,1000x10)
-          --rate              batches per second from the one gateway (default 10)
+          --rate              batches per second from the one gateway (default 30: two SignalR keep-alive rounds, one subscription renewal)
           --events-per-batch  position events per batch (default 20)
           --seconds           length of one measured run (default 20)
           --reps              measured runs per case, after a warm-up run (default 3)
-          --idle-seconds      how long CPU is measured while the dashboards only watch (default 10)
+          --idle-seconds      how long CPU is measured while the dashboards only watch (default 30: two SignalR keep-alive rounds, one subscription renewal)
           --out               results file (default bench/results/push-latency.json)
         """;
 

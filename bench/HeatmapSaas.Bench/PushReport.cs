@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace HeatmapSaas.Bench;
 
 /// <summary>The push-latency results: a markdown table on stdout and a JSON file.</summary>
-public sealed record PushReport(PushOptions Options, TimeSpan PushInterval, Dictionary<string, string> Machine, IReadOnlyList<PushCaseResult> Cases, TimeSpan Elapsed)
+public sealed record PushReport(PushOptions Options, TimeSpan PushInterval, Dictionary<string, string> Machine, CpuWindow Alone, IReadOnlyList<PushCaseResult> Cases, TimeSpan Elapsed)
 {
     /// <summary>The goal of issue 4: p99 under 250 ms plus the coalescing interval, at 1,000 connections.</summary>
     public double GoalMs => 250 + PushInterval.TotalMilliseconds;
@@ -38,6 +38,7 @@ public sealed record PushReport(PushOptions Options, TimeSpan PushInterval, Dict
             "Push latency: per push and dashboard, its arrival minus the 202 of the batch its `ts` names (the newest batch it carries). " +
             "\"Every batch\": per batch and dashboard, the arrival of the first push that includes it minus its 202 (the older batches of a coalesced push wait longer). " +
             "CPU is a share of one core; \"missed\" counts batches a dashboard never heard of within 30 s.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"The product alone, idle (no dashboards, no gateway, after an unreported warm-up case): {Alone.ServerPercent:F1}% of a core.");
         md.AppendLine();
         foreach (var line in Verdicts())
         {
@@ -84,6 +85,7 @@ public sealed record PushReport(PushOptions Options, TimeSpan PushInterval, Dict
             PushIntervalMs = PushInterval.TotalMilliseconds,
             GoalMs,
             Machine,
+            AloneIdleCpu = Cpu(Alone),
             Cases = Cases.Select(c => new
             {
                 c.Case.Connections, c.Case.Heatmaps, ConnectSeconds = Math.Round(c.ConnectSeconds, 2),
