@@ -5,8 +5,11 @@ using System.Text;
 
 namespace HeatmapSaas.Bench;
 
-/// <summary>A batch the product acknowledged: its newest event's <c>ts</c> (unix seconds) and when its 202 arrived.</summary>
-public readonly record struct Ack(long Ts, long Ticks);
+/// <summary>A batch the product acknowledged: its newest event's <c>ts</c> (unix seconds), when it was sent and when its 202 arrived.</summary>
+public readonly record struct Ack(long Ts, long SentTicks, long Ticks)
+{
+    public double RoundTripMs => Stopwatch.GetElapsedTime(SentTicks, Ticks).TotalMilliseconds;
+}
 
 /// <summary>
 /// The one gateway of the push-latency scenario. Every batch's events share one <c>ts</c>, one second after the
@@ -37,6 +40,7 @@ public sealed class PushGateway(HttpClient http, string location, int eventsPerB
             due += period;
             var ts = _firstTs + _next++;
             using var body = new StringContent(Body(ts), Encoding.UTF8, "application/json");
+            var sent = Stopwatch.GetTimestamp();
             using var response = await http.PostAsync($"/v1/locations/{location}/events", body, cancel);
             var ticks = Stopwatch.GetTimestamp();
             if (response.StatusCode != HttpStatusCode.Accepted)
@@ -44,7 +48,7 @@ public sealed class PushGateway(HttpClient http, string location, int eventsPerB
                 throw new InvalidOperationException($"batch {ts} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancel)}");
             }
 
-            acks.Add(new Ack(ts, ticks));
+            acks.Add(new Ack(ts, sent, ticks));
         }
 
         return acks;

@@ -201,7 +201,7 @@ public sealed class PushLatency(PushOptions options, Progress progress)
             }
         }
 
-        return new PushRun(acks.Count, pushMs, batchMs, missing, cpu);
+        return new PushRun(acks.Count, pushMs, batchMs, missing, cpu, acks.Select(a => a.RoundTripMs).ToList());
 
         // A push can overtake its own 202 on the way back; GetElapsedTime is absolute, so the sign is restored here.
         static int Sign(long from, long to) => to >= from ? 1 : -1;

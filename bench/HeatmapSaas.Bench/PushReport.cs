@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace HeatmapSaas.Bench;
 
@@ -23,13 +22,13 @@ public sealed record PushReport(PushOptions Options, TimeSpan PushInterval, Dict
             $"The product runs in a child process (its CPU below); the gateway and the dashboards share this bench process. Medians of {o.Reps} runs of " +
             $"{o.Seconds} s after a warm-up. Machine: {Machine["cores"]} cores, {Machine["runtime"]}, shared with other work (load average {Machine["load_average_at_end"]} at the end). Took {Elapsed:m\\:ss}.");
         md.AppendLine();
-        md.AppendLine("| dashboards × heatmaps | push p50 / p99 | p99 of each run | every batch: ack → first push with it, p50 / p99 | pushes timed | missed | CPU: product idle-watching | CPU: product pushing | CPU: bench (clients) pushing | CPU: rest of machine |");
-        md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| dashboards × heatmaps | push p50 / p99 | p99 of each run | every batch: ack → first push with it, p50 / p99 | pushes timed | missed | gateway: batch → 202, p50 / p99 | CPU: product idle-watching | CPU: product pushing | CPU: bench (clients) pushing | CPU: rest of machine |");
+        md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in Cases)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {c.Case.Connections:N0} × {c.Case.Heatmaps} | **{c.MedianP50:F0} / {c.MedianP99:F0} ms** | {string.Join(" / ", c.Runs.Select(r => r.P99.ToString("F0", CultureInfo.InvariantCulture)))} | " +
-                $"{c.MedianBatchP50:F0} / {c.MedianBatchP99:F0} ms | {c.Pushes:N0} | {c.Missing:N0} | {c.Idle.ServerPercent:F1}% | {c.MedianServerPercent:F1}% | " +
+                $"{c.MedianBatchP50:F0} / {c.MedianBatchP99:F0} ms | {c.Pushes:N0} | {c.Missing:N0} | {c.MedianRoundTripP50:F1} / {c.MedianRoundTripP99:F1} ms | {c.Idle.ServerPercent:F1}% | {c.MedianServerPercent:F1}% | " +
                 $"{c.MedianBenchPercent:F1}% | {(c.MedianOtherPercent is { } other ? $"{other:F0}%" : "–")} |");
         }
 
@@ -37,7 +36,8 @@ public sealed record PushReport(PushOptions Options, TimeSpan PushInterval, Dict
         md.AppendLine(
             "Push latency: per push and dashboard, its arrival minus the 202 of the batch its `ts` names (the newest batch it carries). " +
             "\"Every batch\": per batch and dashboard, the arrival of the first push that includes it minus its 202 (the older batches of a coalesced push wait longer). " +
-            "CPU is a share of one core; \"missed\" counts batches a dashboard never heard of within 30 s.");
+            "CPU is a share of one core, from /proc (10 ms ticks); on a shared machine a difference of a few tenths of a percent is noise. " +
+            "\"Missed\" counts batches a dashboard never heard of within 30 s.");
         md.AppendLine(CultureInfo.InvariantCulture, $"The product alone, idle (no dashboards, no gateway, after an unreported warm-up case): {Alone.ServerPercent:F1}% of a core.");
         md.AppendLine();
         foreach (var line in Verdicts())
@@ -73,8 +73,6 @@ public sealed record PushReport(PushOptions Options, TimeSpan PushInterval, Dict
 
     public string WriteJson()
     {
-        var path = Options.Output ?? Path.Combine(RepositoryRoot(), "bench", "results", "push-latency.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var document = new
         {
             Scenario = "push",
@@ -90,24 +88,17 @@ public sealed record PushReport(PushOptions Options, TimeSpan PushInterval, Dict
             {
                 c.Case.Connections, c.Case.Heatmaps, ConnectSeconds = Math.Round(c.ConnectSeconds, 2),
                 MedianP50Ms = c.MedianP50, MedianP99Ms = c.MedianP99, MedianBatchP50Ms = c.MedianBatchP50, MedianBatchP99Ms = c.MedianBatchP99,
-                c.Pushes, c.Missing,
+                MedianRoundTripP50Ms = c.MedianRoundTripP50, MedianRoundTripP99Ms = c.MedianRoundTripP99, c.Pushes, c.Missing,
                 IdleCpu = Cpu(c.Idle),
                 Runs = c.Runs.Select(r => new
                 {
                     r.Batches, Pushes = r.PushMs.Count, P50Ms = r.P50, P99Ms = r.P99, MaxMs = r.Max, BatchP50Ms = r.BatchP50, BatchP99Ms = r.BatchP99,
-                    r.Missing, Cpu = Cpu(r.Cpu),
+                    RoundTripP50Ms = r.RoundTripP50, RoundTripP99Ms = r.RoundTripP99, r.Missing, Cpu = Cpu(r.Cpu),
                 }),
             }),
             Verdicts = Verdicts().ToArray(),
         };
-        var json = JsonSerializer.Serialize(document, new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        });
-        File.WriteAllText(path, json + "\n");
-        return path;
+        return ResultsFile.Write(document, Options.Output, "push-latency.json");
 
         static object Cpu(CpuWindow w) => new
         {
@@ -116,18 +107,5 @@ public sealed record PushReport(PushOptions Options, TimeSpan PushInterval, Dict
             BenchPercent = Math.Round(w.BenchPercent, 2),
             OtherPercent = w.OtherPercent is { } o ? Math.Round(o, 1) : (double?)null,
         };
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HeatmapSaas.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }
