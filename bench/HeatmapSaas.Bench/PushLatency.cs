@@ -9,7 +9,7 @@ namespace HeatmapSaas.Bench;
 
 /// <summary>
 /// <c>--scenario push</c>: how long after a gateway's 202 a watching dashboard sees the change (bench/README.md,
-/// "Push latency"). The product runs in a child process; the gateway and the dashboards run here.
+/// "Push-latency benchmark"). The product runs in a child process; the gateway and the dashboards run here.
 /// </summary>
 public sealed class PushLatency(PushOptions options, Progress progress)
 {

@@ -8,7 +8,7 @@ public sealed record PushCase(int Connections, int Heatmaps)
     public string Name => $"{Connections}x{Heatmaps}";
 }
 
-/// <summary>Options of <c>--scenario push</c> (bench/README.md, "Push latency").</summary>
+/// <summary>Options of <c>--scenario push</c> (bench/README.md, "Push-latency benchmark").</summary>
 public sealed record PushOptions
 {
     public PushCase[] Cases { get; init; } = [new(1, 1), new(1_000, 1), new(1_000, 10)];
