@@ -5,7 +5,8 @@ namespace HeatmapSaas.Grains.Live;
 
 /// <summary>
 /// A grain's live audience: its observers and a push timer that runs only while someone watches and something
-/// changed. The grain marks changes; the timer pushes what <c>build</c> makes of them, then stops when idle.
+/// changed. The first change after a quiet spell is pushed at once; what follows is coalesced into at most one push
+/// per interval by the timer, which stops at its first tick with nothing new.
 /// </summary>
 public sealed class LivePush(Grain grain, LiveOptions options, Microsoft.Extensions.Logging.ILogger logger)
 {
@@ -19,7 +20,7 @@ public sealed class LivePush(Grain grain, LiveOptions options, Microsoft.Extensi
 
     public void Unsubscribe(ILiveObserver observer) => _observers.Unsubscribe(observer);
 
-    /// <summary>Something changed: make sure a push follows within one interval (if anyone watches).</summary>
+    /// <summary>Something changed (and the grain's state already shows it): push now, or within one interval.</summary>
     public void MarkChanged(Func<Action<ILiveObserver>?> build)
     {
         if (!HasObservers)
@@ -27,25 +28,36 @@ public sealed class LivePush(Grain grain, LiveOptions options, Microsoft.Extensi
             return;
         }
 
-        _changed = true;
-        _timer ??= grain.RegisterGrainTimer(_ =>
+        if (_timer is not null)
+        {
+            _changed = true;
+            return;
+        }
+
+        // No timer means no push for at least one interval: this one may go now, and the timer holds back the next.
+        // A gateway posting about once a second would otherwise wait a whole interval for every push.
+        Push(build);
+        _timer = grain.RegisterGrainTimer(_ =>
         {
             _observers.ClearExpired();
             if (!_changed || !HasObservers)
             {
-                // Nothing to say, or nobody to say it to: the timer stops until the next change.
                 _timer?.Dispose();
                 _timer = null;
                 return Task.CompletedTask;
             }
 
             _changed = false;
-            if (build() is { } push)
-            {
-                _observers.Notify(push);
-            }
-
+            Push(build);
             return Task.CompletedTask;
         }, options.PushInterval, options.PushInterval);
+    }
+
+    private void Push(Func<Action<ILiveObserver>?> build)
+    {
+        if (build() is { } push)
+        {
+            _observers.Notify(push);
+        }
     }
 }
