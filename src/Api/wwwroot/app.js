@@ -547,12 +547,14 @@
   /** The tenant's landing-page analytics (GET /api/analytics/{tenantId}); the card shows only once there are any. */
   async function loadLanding(tenantId) {
     const card = $('landing');
+    const key = state.key;
     let data = null;
     try {
       data = (await api(`/api/analytics/${enc(tenantId)}`)).data;
     } catch (e) {
       console.warn('landing-page analytics not shown:', e);
     }
+    if (key !== state.key) return; // the key changed meanwhile: that answer was about another tenant
     const present = !!data && (LANDING_COUNTS.some((name) => data[name] > 0) || data.avg_time_on_page > 0);
     card.hidden = !present;
     card.dataset.state = present ? 'shown' : 'empty';
