@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HeatmapSaas.Live;
 using Orleans.Utilities;
 
@@ -13,6 +14,7 @@ public sealed class LivePush(Grain grain, LiveOptions options, Microsoft.Extensi
     private readonly ObserverManager<ILiveObserver> _observers = new(options.ObserverExpiry, logger);
     private IGrainTimer? _timer;
     private bool _changed;
+    private long _oldestChange; // Stopwatch timestamp of the oldest change not pushed yet; 0: none
 
     public bool HasObservers => _observers.Count > 0;
 
@@ -26,6 +28,11 @@ public sealed class LivePush(Grain grain, LiveOptions options, Microsoft.Extensi
         if (!HasObservers)
         {
             return;
+        }
+
+        if (_oldestChange == 0)
+        {
+            _oldestChange = Stopwatch.GetTimestamp();
         }
 
         if (_timer is not null)
@@ -42,8 +49,11 @@ public sealed class LivePush(Grain grain, LiveOptions options, Microsoft.Extensi
             _observers.ClearExpired();
             if (!_changed || !HasObservers)
             {
+                // Nothing new, or nobody left to tell: stop until the next change, and forget what nobody will see.
                 _timer?.Dispose();
                 _timer = null;
+                _changed = false;
+                _oldestChange = 0;
                 return Task.CompletedTask;
             }
 
@@ -58,6 +68,9 @@ public sealed class LivePush(Grain grain, LiveOptions options, Microsoft.Extensi
         if (build() is { } push)
         {
             _observers.Notify(push);
+            LiveMetrics.PushDelaySeconds.Record(Stopwatch.GetElapsedTime(_oldestChange).TotalSeconds);
         }
+
+        _oldestChange = 0;
     }
 }

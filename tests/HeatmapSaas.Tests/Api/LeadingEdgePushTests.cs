@@ -48,5 +48,10 @@ public sealed class LeadingEdgePushTests(HourlyPushHost host) : IClassFixture<Ho
         Assert.Equal(ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), frame.GetProperty("ts").GetString());
         var latest = await counters.Reader.ReadAsync(deadline.Token);
         Assert.Equal(1, latest.GetProperty("visitors_today").GetInt64());
+
+        // Each push's wait in the grain is on /metrics (the instruments are per process: other tests' pushes count too).
+        var metrics = await (await host.Client().GetAsync("/metrics")).Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE heatmap_live_push_delay_seconds summary", metrics);
+        Assert.Matches(@"heatmap_live_push_delay_seconds_count [1-9]\d*", metrics);
     }
 }
