@@ -35,9 +35,10 @@ public sealed record BenchOptions
           --people       mean people in a store at a time; sets the time span of the events (default 20)
           --no-load      skip the query latencies measured while ingest runs
           --out          results file (default bench/results/latest.json)
-          --scenario scaling  how the figures grow from 1 to 10,000 stores instead (--scenario scaling --help)
           --only         run only these contenders (comma-separated; default all five; durable = PostgreSQL mode
                          vs COPY per batch, both on a PostgreSQL with fsync and synchronous commit on)
+          --scenario push     the live push-latency benchmark instead (its options: --scenario push --help)
+          --scenario scaling  how the figures grow from 1 to 10,000 stores instead (--scenario scaling --help)
         """;
 
     public static BenchOptions Parse(string[] args)

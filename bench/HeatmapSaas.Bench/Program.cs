@@ -7,6 +7,16 @@ using HeatmapSaas.Bench;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args.Contains(ProductProcess.ServeFlag))
+{
+    return await ProductProcess.ServeAsync();
+}
+
+if (PushLatency.Selected(args))
+{
+    return await PushLatency.MainAsync(args);
+}
+
 if (Scaling.Selected(args))
 {
     return await Scaling.MainAsync(args);

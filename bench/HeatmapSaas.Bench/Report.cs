@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace HeatmapSaas.Bench;
 
@@ -151,8 +150,6 @@ public static class Report
 
     public static string WriteJson(BenchReport r, string? output)
     {
-        var path = output ?? Path.Combine(RepositoryRoot(), "bench", "results", "latest.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var w = r.Workload;
         var document = new
         {
@@ -186,14 +183,7 @@ public static class Report
                 Postgres = r.PostgresAnswers.GetValueOrDefault(slug),
             }),
         };
-        var json = JsonSerializer.Serialize(document, new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        });
-        File.WriteAllText(path, json + "\n");
-        return path;
+        return ResultsFile.Write(document, output, "latest.json");
 
         static object Run(ThroughputRun x) => new
         {
@@ -203,22 +193,6 @@ public static class Report
             x.BatchP50Ms, x.BatchP99Ms,
             AllocatedBytesPerEvent = Math.Round(x.AllocatedBytesPerItem), GcPausePercent = Math.Round(x.GcPausePercent, 1), x.Gen2Collections,
         };
-    }
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "HeatmapSaas.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 
     private static string Machine(BenchReport r)

@@ -17,7 +17,7 @@ public static class UsageEndpoints
     {
         var usage = await grains.GetGrain<ITenantGrain>(caller.TenantId).GetUsageAsync();
         return TypedResults.Ok(new UsageResponse(
-            usage.Tenant.Plan, usage.Tenant.PlanExpiresAt, new ReportPeriodResponse(usage.PeriodStart, usage.PeriodEnd),
+            caller.TenantId, usage.Tenant.Plan, usage.Tenant.PlanExpiresAt, new ReportPeriodResponse(usage.PeriodStart, usage.PeriodEnd),
             usage.EventsIngested, usage.Batches, usage.Locations, usage.Heatmaps,
             new LiveTotalsResponse(usage.Occupancy, usage.VisitorsToday)));
     }
@@ -25,6 +25,7 @@ public static class UsageEndpoints
 
 public sealed record LiveTotalsResponse(int Occupancy, long VisitorsToday);
 
+/// <summary><c>tenant_id</c> lets a key's holder (the dashboard page) find its tenant's <c>/api/analytics/{tenantId}</c>.</summary>
 public sealed record UsageResponse(
-    Plan Plan, DateTimeOffset? PlanExpiresAt, ReportPeriodResponse Period, long EventsIngested, long Batches,
+    long TenantId, Plan Plan, DateTimeOffset? PlanExpiresAt, ReportPeriodResponse Period, long EventsIngested, long Batches,
     int Locations, int Heatmaps, LiveTotalsResponse Live);

@@ -16,6 +16,7 @@
   const GRID_COLOUR = '#dde2e9';
   const HEAT_ALPHA = 0.8;
   const COUNTERS = ['occupancy', 'visitors_today', 'impressions', 'discoveries', 'engagements', 'interactions', 'conversions'];
+  const LANDING_COUNTS = ['visitors_today', 'visitors_week', 'whatsapp_clicks', 'call_clicks', 'currency_toggles', 'qr_scans'];
   const UNITS = {
     customer_flow: 'position samples per cell today',
     dwell_time: 'seconds of dwell per cell today',
@@ -171,6 +172,8 @@
     state.heatmap = null;
     state.locationPick++;
     state.heatmapPick++;
+    $('landing').hidden = true; // another key may be another tenant
+    $('landing').dataset.state = 'loading';
     if (connection) await connection.stop().catch(() => {});
   }
 
@@ -530,12 +533,54 @@
   }
 
   async function loadUsage() {
+    let usage;
     try {
-      const usage = await api('/v1/usage');
+      usage = await api('/v1/usage');
       $('usage').textContent = `${usage.plan} plan · ${integer.format(usage.events_ingested)} events this month`;
     } catch {
       $('usage').textContent = '';
+      return;
     }
+    await loadLanding(usage.tenant_id);
+  }
+
+  /** The tenant's landing-page analytics (GET /api/analytics/{tenantId}); the card shows only once there are any. */
+  async function loadLanding(tenantId) {
+    const card = $('landing');
+    const key = state.key;
+    let data = null;
+    try {
+      data = (await api(`/api/analytics/${enc(tenantId)}`)).data;
+    } catch (e) {
+      console.warn('landing-page analytics not shown:', e);
+    }
+    if (key !== state.key) return; // the key changed meanwhile: that answer was about another tenant
+    const present = !!data && (LANDING_COUNTS.some((name) => data[name] > 0) || data.avg_time_on_page > 0);
+    card.hidden = !present;
+    card.dataset.state = present ? 'shown' : 'empty';
+    if (!present) return;
+    for (const name of LANDING_COUNTS) $(`landing-${name}`).textContent = integer.format(data[name]);
+    $('landing-avg_time_on_page').textContent = duration(data.avg_time_on_page);
+    drawLandingDays(data.last_7_days);
+  }
+
+  /** Seven bars, oldest first, today last. */
+  function drawLandingDays(days) {
+    const [width, height, bottom, top] = [440, 64, 14, 4];
+    const max = Math.max(1, ...days.map((d) => d.visitors));
+    const step = width / days.length;
+    const svg = $('landing-days');
+    svg.replaceChildren();
+    days.forEach((day, i) => {
+      const barHeight = (height - bottom - top) * (day.visitors / max);
+      const bar = svgElement('rect', {
+        x: i * step + 2, y: height - bottom - barHeight, width: step - 4, height: barHeight,
+        class: i === days.length - 1 ? 'bar now' : 'bar',
+      });
+      bar.append(svgElement('title', {}, `${day.date} · ${integer.format(day.visitors)} visitors`));
+      svg.append(bar);
+      svg.append(svgElement('text', { x: i * step + step / 2, y: height - 2, class: 'axis', 'text-anchor': 'middle' }, day.date.slice(5)));
+    });
   }
 
   // ---- small helpers --------------------------------------------------------------------------------------
@@ -565,6 +610,11 @@
   function niceCeil(n) {
     const power = 10 ** Math.floor(Math.log10(n));
     return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= n);
+  }
+
+  function duration(seconds) {
+    const s = Math.round(seconds);
+    return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
   }
 
   function ago(ms) {

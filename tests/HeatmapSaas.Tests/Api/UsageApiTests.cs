@@ -38,6 +38,7 @@ public sealed class UsageApiTests(ApiHost host) : IClassFixture<ApiHost>
         }
 
         Assert.Equal(2, usage.GetProperty("events_ingested").GetInt64());
+        Assert.Equal(tenant.Id, usage.GetProperty("tenant_id").GetInt64());
         Assert.Equal(2, usage.GetProperty("batches").GetInt64());
         Assert.Equal(2, usage.GetProperty("locations").GetInt32());
         Assert.Equal(1, usage.GetProperty("heatmaps").GetInt32());

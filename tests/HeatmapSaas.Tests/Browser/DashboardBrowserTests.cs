@@ -85,6 +85,8 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await Expect(page.Locator("#counter-visitors_today")).ToHaveTextAsync("0");
         await Expect(floor).ToHaveAttributeAsync("data-painted-cells", "0");
         await Expect(page.Locator("#gateways li.none")).ToBeVisibleAsync();
+        await Expect(page.Locator("#landing")).ToHaveAttributeAsync("data-state", "empty");
+        await Expect(page.Locator("#landing")).ToBeHiddenAsync();
         var hotSpot = await PixelAtAsync(page, 150, 250);
         Assert.Equal([238, 241, 245, 255], hotSpot);
 
@@ -122,6 +124,27 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         // Visitors by hour and the gateway strip follow.
         await Expect(page.Locator("#hours")).ToHaveAttributeAsync("data-total", "2");
         await Expect(page.Locator("#gateways li[data-gateway='gw-browser']")).ToHaveAttributeAsync("data-online", "true");
+
+        // Landing-page events of this tenant show in their panel on the next load (it refreshes with the usage line).
+        foreach (var eventType in new[] { "pageview", "click_whatsapp", "click_whatsapp", "qr_scan" })
+        {
+            using var track = new HttpRequestMessage(HttpMethod.Post, "/api/analytics/track")
+            {
+                Content = JsonContent.Create(new { tenant_id = tenant.Id, event_type = eventType }),
+            };
+            track.Headers.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0");
+            (await tenant.Http.SendAsync(track)).EnsureSuccessStatusCode();
+        }
+
+        await page.ReloadAsync();
+        await Expect(page.Locator("#landing")).ToHaveAttributeAsync("data-state", "shown");
+        await Expect(page.Locator("#landing")).ToBeVisibleAsync();
+        await Expect(page.Locator("#landing-whatsapp_clicks")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#landing-qr_scans")).ToHaveTextAsync("1");
+        await Expect(page.Locator("#landing-visitors_today")).ToHaveTextAsync("1");
+        await Expect(page.Locator("#landing-call_clicks")).ToHaveTextAsync("0");
+        await Expect(page.Locator("#landing-days rect")).ToHaveCountAsync(7);
+        await Expect(floor).ToHaveAttributeAsync("data-painted-cells", "2"); // the reloaded page is whole again
 
         var screenshot = Path.Combine(DashboardHost.RepositoryRoot, "TestResults", "browser", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
