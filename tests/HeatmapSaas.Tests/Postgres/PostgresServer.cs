@@ -151,6 +151,8 @@ public sealed partial class PostgresServer
             "-c max_connections=300");
         Run(Path.Combine(binDirectory, "pg_ctl"),
             ["-D", DataDirectory, "-l", LogFile, "-o", options, "-w", "-t", "60", "start"]);
+        // Idle pooled connections of this process did not survive a stop; the next test must not be handed one.
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>
