@@ -155,7 +155,7 @@ public static class WorkloadGenerator
     private static List<Event> Simulate(int quota, int people, int seed, int sampleSeconds, long untilSecond)
     {
         var random = new Random(seed);
-        var events = new List<Event>(quota + 1_000);
+        var events = new List<Event>(Math.Min(quota, 4_000_000) + 1_000);
         var shoppers = new List<Shopper>();
         var arrivalsPerSecond = people / MeanVisitSeconds;
         var tracks = 0;
