@@ -224,16 +224,21 @@ public sealed class LocationGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType)
+    public async Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType, BucketWindow window)
     {
         _ = Owned(tenantId);
         HeatmapTypes.TryParse(heatmapType, out var type);
-        // Read the position and live grids in one synchronous stretch, so they describe the same moment.
+        // Read the position and live grids in one synchronous stretch, so they describe the same moment; the history
+        // read stops at the boundary seen then, so buckets closed while it runs are not read twice.
         var position = _appliedPosition;
-        var live = _ledger.LiveBuckets().Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grid(type)), 0)).ToList();
-        if (state.State.HistoryBefore != long.MinValue)
+        var historyBefore = state.State.HistoryBefore;
+        var live = _ledger.LiveBuckets()
+            .Where(b => b.Time.Index >= window.FirstBucket && b.Time.Index < window.EndBucket)
+            .Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grid(type)), 0)).ToList();
+        if (historyBefore != long.MinValue && window.FirstBucket < historyBefore)
         {
-            var stored = await history.ReadAsync(LocationId, new TimeBucket(long.MinValue / 2), new TimeBucket(state.State.HistoryBefore));
+            var stored = await history.ReadAsync(LocationId, new TimeBucket(Math.Max(window.FirstBucket, long.MinValue / 2)),
+                new TimeBucket(Math.Min(window.EndBucket, historyBefore)));
             live.AddRange(stored.Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grids[type]), 0)));
         }
 
