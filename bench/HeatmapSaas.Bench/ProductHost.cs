@@ -93,6 +93,7 @@ public sealed class ProductHost : IAsyncDisposable
                 ["type"] = "retail",
                 ["timezone"] = workload.TimeZone,
                 ["floor_plan"] = new { width = WorkloadGenerator.FloorWidth, height = WorkloadGenerator.FloorHeight },
+                ["track_timeout_seconds"] = workload.TrackTimeoutSeconds,
             }), HttpStatusCode.Created);
             var slug = created.GetProperty("slug").GetString()!;
             var heatmap = await Json(await http.PostAsJsonAsync("/v1/heatmaps", new

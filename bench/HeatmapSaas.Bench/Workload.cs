@@ -20,6 +20,9 @@ public sealed class Workload
 
     public required DateOnly HeatmapLastDate { get; init; }
 
+    /// <summary>The stores' track timeout: the contract's default, or longer than the gap between sparse samples.</summary>
+    public required int TrackTimeoutSeconds { get; init; }
+
     public int HeatmapDays => HeatmapLastDate.DayNumber - HeatmapFirstDate.DayNumber + 1;
 
     public int Events => Locations.Sum(l => l.Events);
@@ -136,6 +139,7 @@ public static class WorkloadGenerator
             FirstTs = first,
             LastTs = last,
             QueryDate = DateOnly.FromDateTime(middle.DateTime),
+            TrackTimeoutSeconds = Math.Max(30, 3 * options.SampleSeconds),
             HeatmapFirstDate = options.Days > 0 ? lastDate.AddDays(1 - options.Days) : DateOnly.FromDateTime(middle.DateTime),
             HeatmapLastDate = options.Days > 0 ? lastDate : DateOnly.FromDateTime(middle.DateTime),
         };
