@@ -369,14 +369,34 @@ public sealed class LocationGrain(
         }
 
         var stored = await history.ReadAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket));
+        // Reports ask bucket by bucket as well as by hour and day: index the stored buckets instead of scanning them all each time.
+        var byIndex = new Dictionary<long, BucketCounts>(stored.Count);
+        foreach (var bucket in stored)
+        {
+            byIndex[bucket.Time.Index] = byIndex.GetValueOrDefault(bucket.Time.Index) + bucket.Counts;
+        }
+
         return new FootfallReports((from, to) =>
         {
             var counts = _ledger.CountsBetween(from, to);
-            foreach (var bucket in stored)
+            if (to - from <= byIndex.Count)
             {
-                if (bucket.Time >= from && bucket.Time < to)
+                for (var b = from; b < to; b = b.Next)
                 {
-                    counts += bucket.Counts;
+                    if (byIndex.TryGetValue(b.Index, out var part))
+                    {
+                        counts += part;
+                    }
+                }
+            }
+            else
+            {
+                foreach (var (index, part) in byIndex)
+                {
+                    if (index >= from.Index && index < to.Index)
+                    {
+                        counts += part;
+                    }
                 }
             }
 

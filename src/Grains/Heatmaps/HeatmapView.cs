@@ -16,8 +16,6 @@ public sealed class HeatmapView(int cellSize, HeatmapType type)
     /// <summary>More points than this in one answer asks for a coarser granularity.</summary>
     public const int MaxPoints = 200_000;
 
-    private static readonly CompactGrid NoCells = new();
-
     private readonly Dictionary<long, CompactGrid> _buckets = [];
     private readonly int _factor = cellSize / IntensityGrid.BaseCellSize;
     private long _livePosition = -1;
@@ -178,66 +176,105 @@ public sealed class HeatmapView(int cellSize, HeatmapType type)
     {
         var starts = new List<DateTimeOffset>();
         var ends = new List<int>();
-        var keys = new List<uint>();
-        var values = new List<long>();
+        var sum = new PeriodSum();
+        var keys = new uint[256];
+        var values = new long[256];
+        var count = 0;
         long max = 0;
         foreach (var period in periods)
         {
-            var sum = PeriodSum(period);
-            if (sum.IsEmpty)
+            sum.Clear();
+            for (var b = period.First; b < period.EndExclusive; b = b.Next)
+            {
+                if (_buckets.TryGetValue(b.Index, out var grid) && !grid.IsEmpty)
+                {
+                    sum.Add(grid);
+                }
+            }
+
+            if (sum.Count == 0)
             {
                 continue;
             }
 
-            if (keys.Count + sum.Count > MaxPoints)
+            if (count + sum.Count > MaxPoints)
             {
                 return null;
             }
 
-            keys.AddRange(sum.Keys);
-            for (var i = 0; i < sum.Count; i++)
+            if (count + sum.Count > keys.Length)
             {
-                var value = sum.ValueAt(i);
-                values.Add(value);
+                var capacity = Math.Max(count + sum.Count, keys.Length * 2);
+                Array.Resize(ref keys, capacity);
+                Array.Resize(ref values, capacity);
+            }
+
+            sum.Keys.CopyTo(keys.AsSpan(count));
+            sum.Values.CopyTo(values.AsSpan(count));
+            foreach (var value in sum.Values)
+            {
                 max = Math.Max(max, value);
             }
 
+            count += sum.Count;
             starts.Add(period.Start);
-            ends.Add(keys.Count);
+            ends.Add(count);
         }
 
-        return new HeatmapPointSet(starts.ToArray(), ends.ToArray(), keys.ToArray(), values.ToArray(), max, cellSize,
+        return new HeatmapPointSet(starts.ToArray(), ends.ToArray(), keys[..count], values[..count], max, cellSize,
             type == HeatmapType.DwellTime);
     }
 
-    /// <summary>The period's buckets summed (a held grid itself when only one has cells: read, never changed).</summary>
-    private CompactGrid PeriodSum(LocalPeriod period)
+    /// <summary>The cells of a period's buckets added up: sorted merges into two buffers used in turn, reused across periods.</summary>
+    private sealed class PeriodSum
     {
-        CompactGrid? single = null;
-        CompactGrid? sum = null;
-        for (var b = period.First; b < period.EndExclusive; b = b.Next)
+        private uint[] _keys = new uint[512];
+        private long[] _values = new long[512];
+        private uint[] _nextKeys = new uint[512];
+        private long[] _nextValues = new long[512];
+
+        public int Count { get; private set; }
+
+        public ReadOnlySpan<uint> Keys => _keys.AsSpan(0, Count);
+
+        public ReadOnlySpan<long> Values => _values.AsSpan(0, Count);
+
+        public void Clear() => Count = 0;
+
+        public void Add(CompactGrid grid)
         {
-            if (!_buckets.TryGetValue(b.Index, out var grid) || grid.IsEmpty)
+            var needed = Count + grid.Count;
+            if (_nextKeys.Length < needed)
             {
-                continue;
+                _nextKeys = new uint[Math.Max(needed, _nextKeys.Length * 2)];
+                _nextValues = new long[_nextKeys.Length];
             }
 
-            if (single is null)
+            var other = grid.Keys;
+            int i = 0, j = 0, n = 0;
+            while (i < Count || j < other.Length)
             {
-                single = grid;
-                continue;
+                if (j == other.Length || (i < Count && _keys[i] < other[j]))
+                {
+                    _nextKeys[n] = _keys[i];
+                    _nextValues[n++] = _values[i++];
+                }
+                else if (i == Count || other[j] < _keys[i])
+                {
+                    _nextKeys[n] = other[j];
+                    _nextValues[n++] = grid.ValueAt(j++);
+                }
+                else
+                {
+                    _nextKeys[n] = _keys[i];
+                    _nextValues[n++] = _values[i++] + grid.ValueAt(j++);
+                }
             }
 
-            if (sum is null)
-            {
-                sum = new CompactGrid();
-                sum.AddAll(single);
-            }
-
-            sum.AddAll(grid);
+            (_keys, _nextKeys) = (_nextKeys, _keys);
+            (_values, _nextValues) = (_nextValues, _values);
+            Count = n;
         }
-
-        return sum ?? single ?? NoCells;
     }
 
     private void Add(BucketCells bucket)
