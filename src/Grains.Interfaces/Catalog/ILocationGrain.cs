@@ -24,6 +24,11 @@ public interface ILocationGrain : IGrainWithStringKey
 
     Task<LocationAnalytics> GetAnalyticsAsync(long tenantId, BucketWindow window);
 
+    /// <summary>A heatmap's summary. A heatmap grain asks for it in the middle of answering, while this grain may be
+    /// awaiting that same heatmap's ApplyAsync during an ingest: without interleaving the two wait on each other until
+    /// the call times out. It only reads, and the ledger changes in synchronous stretches, so a read between them is
+    /// a consistent one.</summary>
+    [AlwaysInterleave]
     Task<VisitorSummary> GetVisitorSummaryAsync(long tenantId, BucketWindow window, string timeZone);
 
     Task<GatewayStatus[]> GetGatewaysAsync(long tenantId);

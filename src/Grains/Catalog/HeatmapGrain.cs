@@ -147,6 +147,10 @@ public sealed class HeatmapGrain(
     public async Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity)
     {
         var heatmap = Owned(tenantId);
+
+        // The summary and the floor come from two other grains: they work while this one sums its cells.
+        var summaryCall = GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).GetVisitorSummaryAsync(tenantId, window, heatmap.TimeZone);
+        var locationCall = GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationAsync(heatmap.LocationId);
         var view = await ViewAsync();
         var calendar = LocalCalendar.TryFind(heatmap.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
         var periods = calendar.Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), granularity switch
@@ -166,9 +170,8 @@ public sealed class HeatmapGrain(
                 $"The answer would hold more than {HeatmapView.MaxPoints} points; ask for a coarser granularity or a shorter period");
         }
 
-        var location = GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId);
-        var summary = await location.GetVisitorSummaryAsync(tenantId, window, heatmap.TimeZone);
-        var floor = (await GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationAsync(heatmap.LocationId)).FloorPlan;
+        var summary = await summaryCall;
+        var floor = (await locationCall).FloorPlan;
         return new HeatmapData(points,
             (int)Math.Ceiling(floor.Width / heatmap.CellSize), (int)Math.Ceiling(floor.Height / heatmap.CellSize), summary);
     }
