@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using HeatmapSaas.Ingest;
 
@@ -54,18 +56,30 @@ public sealed class HeatmapDataJson(
         var points = data.PointSet;
         var intensities = new byte[]?[(int)Math.Min(CachedValues, points.Max + 1)];
         var scratch = new ArrayBufferWriter<byte>(32);
+        var line = new byte[256];
         var i = 0;
         for (var period = 0; period < points.Starts.Length; period++)
         {
             var timestamp = JsonEncodedText.Encode(Instant(points.Starts[period]));
+            var opening = Encoding.UTF8.GetBytes($"{{\"timestamp\":\"{Instant(points.Starts[period])}\",\"x\":");
             for (; i < points.Ends[period]; i++)
             {
                 var (x, y) = points.Centre(i);
+                var value = points.Values[i];
+
+                // The common point (a count, whole-number centre, a cached intensity) is assembled as bytes and
+                // handed over whole; any other goes through the writer property by property.
+                if (!points.Milliseconds && value < intensities.Length && x == Math.Floor(x) && y == Math.Floor(y)
+                    && TryAssemble(line, opening, (long)x, (long)y, intensities[value] ??= Formatted(scratch, points.Intensity(i)), value, out var length))
+                {
+                    writer.WriteRawValue(line.AsSpan(0, length), skipInputValidation: true);
+                    continue;
+                }
+
                 writer.WriteStartObject();
                 writer.WriteString(Timestamp, timestamp);
                 WriteCoordinate(writer, X, x);
                 WriteCoordinate(writer, Y, y);
-                var value = points.Values[i];
                 if (value < intensities.Length)
                 {
                     writer.WritePropertyName(Intensity);
@@ -134,6 +148,45 @@ public sealed class HeatmapDataJson(
         {
             writer.WriteNumber(name, value);
         }
+    }
+
+    /// <summary>One point's object, <c>{"timestamp":"…","x":…,"y":…,"intensity":…,"count":…}</c>, into <paramref name="line"/>.</summary>
+    private static bool TryAssemble(byte[] line, byte[] opening, long x, long y, byte[] intensity, long count, out int length)
+    {
+        var span = line.AsSpan();
+        length = 0;
+        if (!Append(span, opening, ref length)
+            || !Utf8Formatter.TryFormat(x, span[length..], out var written))
+        {
+            return false;
+        }
+
+        length += written;
+        if (!Append(span, ",\"y\":"u8, ref length) || !Utf8Formatter.TryFormat(y, span[length..], out written))
+        {
+            return false;
+        }
+
+        length += written;
+        if (!Append(span, ",\"intensity\":"u8, ref length) || !Append(span, intensity, ref length)
+            || !Append(span, ",\"count\":"u8, ref length) || !Utf8Formatter.TryFormat(count, span[length..], out written))
+        {
+            return false;
+        }
+
+        length += written;
+        return Append(span, "}"u8, ref length);
+    }
+
+    private static bool Append(Span<byte> line, ReadOnlySpan<byte> part, ref int length)
+    {
+        if (!part.TryCopyTo(line[length..]))
+        {
+            return false;
+        }
+
+        length += part.Length;
+        return true;
     }
 
     /// <summary>A double exactly as <see cref="Utf8JsonWriter"/> writes it.</summary>
