@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace HeatmapSaas.Catalog;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace HeatmapSaas.Catalog;
 public interface ICatalogGrain : IGrainWithIntegerKey
 {
     Task<Location> CreateLocationAsync(LocationDraft draft);
+    /// <summary>A heatmap grain asks for its location's floor while answering, and this grain may be awaiting that
+    /// same heatmap (a PATCH or DELETE being applied): interleaving keeps the two from waiting on each other. It only
+    /// reads, between this grain's synchronous stretches.</summary>
+    [AlwaysInterleave]
     Task<Location> GetLocationAsync(string idOrSlug);
     Task<Page<LocationListItem>> ListLocationsAsync(string? type, int limit, int offset);
     Task<Location> UpdateLocationAsync(string idOrSlug, LocationPatch patch);

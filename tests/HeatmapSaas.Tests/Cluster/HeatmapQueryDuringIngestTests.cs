@@ -45,4 +45,35 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
         Assert.Equal(Batches, data.Points.Sum(p => (long)p.Count));
         Assert.Equal(Batches, data.Summary.TotalVisitors);
     }
+
+    [Fact]
+    public async Task Data_questions_and_changes_to_the_same_heatmap_all_complete()
+    {
+        // The catalog awaits the heatmap while applying a PATCH; the heatmap asks the catalog for the floor.
+        var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("Edited", Plan.Pro, "UTC"))).Tenant.Id;
+        var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
+        var location = await catalog.CreateLocationAsync(new LocationDraft("Edited Store", null, "retail", null, null, null, "UTC", null, null, null, null));
+        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10));
+        var grain = fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id);
+        var now = TimeBucket.Of(fixture.Clock.GetUtcNow()).Index;
+
+        const int Rounds = 60;
+        var edits = Task.Run(async () =>
+        {
+            for (var n = 0; n < Rounds; n++)
+            {
+                await catalog.UpdateHeatmapAsync(heatmap.Id, new HeatmapPatch(Name: $"h{n}"));
+            }
+        });
+        var questions = Task.Run(async () =>
+        {
+            for (var q = 0; q < Rounds; q++)
+            {
+                await grain.GetDataAsync(tenant, new BucketWindow(now - 4, now + 1), HeatmapGranularity.Hour);
+            }
+        });
+        await Task.WhenAll(edits, questions);
+
+        Assert.Equal($"h{Rounds - 1}", (await catalog.GetHeatmapAsync(heatmap.Id)).Name);
+    }
 }
