@@ -14,10 +14,7 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
     [Fact]
     public async Task Data_questions_and_ingest_into_the_same_location_all_complete()
     {
-        var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("Busy", Plan.Pro, "UTC"))).Tenant.Id;
-        var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
-        var location = await catalog.CreateLocationAsync(new LocationDraft("Busy Store", null, "retail", null, null, null, "UTC", null, null, null, null));
-        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10));
+        var (tenant, _, location, heatmap) = await StoreWithHeatmapAsync("Busy");
         var store = fixture.Grains.GetGrain<ILocationGrain>(location.Id);
         var grain = fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id);
         var ts = fixture.Clock.GetUtcNow().AddMinutes(-30).ToUnixTimeMilliseconds();
@@ -50,10 +47,7 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
     public async Task Data_questions_and_changes_to_the_same_heatmap_all_complete()
     {
         // The catalog awaits the heatmap while applying a PATCH; the heatmap asks the catalog for the floor.
-        var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("Edited", Plan.Pro, "UTC"))).Tenant.Id;
-        var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
-        var location = await catalog.CreateLocationAsync(new LocationDraft("Edited Store", null, "retail", null, null, null, "UTC", null, null, null, null));
-        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10));
+        var (tenant, catalog, _, heatmap) = await StoreWithHeatmapAsync("Edited");
         var grain = fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id);
         var now = TimeBucket.Of(fixture.Clock.GetUtcNow()).Index;
 
@@ -75,5 +69,13 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
         await Task.WhenAll(edits, questions);
 
         Assert.Equal($"h{Rounds - 1}", (await catalog.GetHeatmapAsync(heatmap.Id)).Name);
+    }
+
+    private async Task<(long Tenant, ICatalogGrain Catalog, Location Location, Heatmap Heatmap)> StoreWithHeatmapAsync(string name)
+    {
+        var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant(name, Plan.Pro, "UTC"))).Tenant.Id;
+        var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
+        var location = await catalog.CreateLocationAsync(new LocationDraft($"{name} Store", null, "retail", null, null, null, "UTC", null, null, null, null));
+        return (tenant, catalog, location, await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10)));
     }
 }
