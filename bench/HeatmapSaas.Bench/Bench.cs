@@ -45,6 +45,8 @@ public sealed class Bench(BenchOptions options, Progress progress)
     public const string VisitorsQuery = "visitors per hour (1 store, 1 day)";
     public const string HeatmapQuery = "heatmap cells per hour (1 store, 1 day)";
 
+    private string HeatmapQuestion => options.Days > 0 ? $"heatmap cells per hour (1 store, {options.Days} days)" : HeatmapQuery;
+
     /// <summary>The baseline server: durability off (the product's embedded mode keeps everything in memory), memory for the data set, no JIT.</summary>
     private static readonly string[] PostgresSettings =
     [
@@ -74,7 +76,7 @@ public sealed class Bench(BenchOptions options, Progress progress)
         progress.Note($"workload: {workload.Events:N0} events in {workload.Batches:N0} batches ({workload.Bytes / 1048576.0:F1} MiB JSON), " +
                       $"{workload.Tracks:N0} visits, {workload.Positions:N0} positions, {workload.Interactions:N0} interactions, " +
                       $"{workload.Conversions:N0} conversions; ts {workload.FirstTs:HH:mm:ss}Z..{workload.LastTs:HH:mm:ss}Z; " +
-                      $"queries ask about {workload.QueryDate:yyyy-MM-dd} ({workload.TimeZone})");
+                      $"queries ask about {workload.QueryDate:yyyy-MM-dd}, heatmap {workload.HeatmapFirstDate:yyyy-MM-dd}..{workload.HeatmapLastDate:yyyy-MM-dd} ({workload.TimeZone})");
 
         var report = new BenchReport { Options = options, Workload = workload, Machine = MachineInfo() };
         report.Settings["postgres"] = string.Join(' ', PostgresSettings);
@@ -303,7 +305,7 @@ public sealed class Bench(BenchOptions options, Progress progress)
                 }
 
                 asks.Add((VisitorsQuery, "product", i => productQueries.VisitorsPerHourAsync(stores[i % stores.Length])));
-                asks.Add((HeatmapQuery, "product", i => productQueries.HeatmapPerHourAsync(stores[i % stores.Length])));
+                asks.Add((HeatmapQuestion, "product", i => productQueries.HeatmapPerHourAsync(stores[i % stores.Length])));
             }
 
             var slugs = workload.Locations.Select(l => l.Slug).ToArray();
@@ -321,7 +323,7 @@ public sealed class Bench(BenchOptions options, Progress progress)
                 }
 
                 asks.Add((VisitorsQuery, "postgres", i => pg.VisitorsPerHourAsync(slugs[i % slugs.Length])));
-                asks.Add((HeatmapQuery, "postgres", i => pg.HeatmapPerHourAsync(slugs[i % slugs.Length])));
+                asks.Add((HeatmapQuestion, "postgres", i => pg.HeatmapPerHourAsync(slugs[i % slugs.Length])));
             }
 
             if (asks.Count == 0)
@@ -503,7 +505,7 @@ public sealed class Bench(BenchOptions options, Progress progress)
         }
 
         report.Latency.Add(new LatencyResult(VisitorsQuery, system, "during ingest", visitorSamples));
-        report.Latency.Add(new LatencyResult(HeatmapQuery, system, "during ingest", heatmapSamples));
+        report.Latency.Add(new LatencyResult(HeatmapQuestion, system, "during ingest", heatmapSamples));
         report.Throughput.Add(new ThroughputResult($"{system}-ingest-while-queried", "ingest rate while one client queries", "events/s",
             loads[0], loads));
     }

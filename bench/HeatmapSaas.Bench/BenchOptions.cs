@@ -17,6 +17,15 @@ public sealed record BenchOptions
     public string TimeZone { get; init; } = "America/New_York";
     public string? Output { get; init; }
 
+    /// <summary>0: the events fill as much time as <see cref="Events"/> takes. N: N days of events (the 7-day question).</summary>
+    public int Days { get; init; }
+
+    /// <summary>Seconds between two position samples of one person (1 unless --days, where 60 keeps the event count sane).</summary>
+    public int SampleSeconds { get; init; } = 1;
+
+    /// <summary>Memory scenario instead of the ingest/query bench.</summary>
+    public bool Memory { get; init; }
+
     /// <summary>Which contenders run: ceiling, http, product, postgres, durable (all by default).</summary>
     public string[] Only { get; init; } = ["ceiling", "http", "product", "postgres", "durable"];
 
@@ -25,7 +34,7 @@ public sealed record BenchOptions
     public const string Usage = """
         usage: bench/run.sh [--quick] [--events N] [--locations N] [--reps N] [--queries N]
                             [--batch-size N] [--people N] [--seed N] [--timezone IANA] [--no-load] [--out PATH]
-                            [--only ceiling,http,product,postgres,durable]
+                            [--only ceiling,http,product,postgres,durable] [--days N] [--sample-seconds N] [--memory]
           --quick        100k events, 5 short runs each, fewer query samples (under 2 minutes)
           --events       total events over all locations (default 1,000,000)
           --locations    stores; one gateway (HTTP client / COPY connection) each (default 8)
@@ -37,6 +46,10 @@ public sealed record BenchOptions
           --out          results file (default bench/results/latest.json)
           --only         run only these contenders (comma-separated; default all five; durable = PostgreSQL mode
                          vs COPY per batch, both on a PostgreSQL with fsync and synchronous commit on)
+          --days         N days of events ending a minute ago (--events is then ignored); the heatmap question
+                         asks for the last N local dates at hourly granularity (the 7-day question with --days 7)
+          --sample-seconds  seconds between one person's position samples (default 1; 60 with --days)
+          --memory       only the memory scenario: bytes per heatmap-hour and per open track (no servers)
           --scenario push     the live push-latency benchmark instead (its options: --scenario push --help)
           --scenario scaling  how the figures grow from 1 to 10,000 stores instead (--scenario scaling --help)
         """;
@@ -65,9 +78,22 @@ public sealed record BenchOptions
                 "--timezone" => options with { TimeZone = Value() },
                 "--no-load" => options with { UnderLoad = false },
                 "--out" => options with { Output = Value() },
+                "--days" => options with { Days = Int() },
+                "--sample-seconds" => options with { SampleSeconds = Int() },
+                "--memory" => options with { Memory = true },
                 "--only" => options with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 _ => throw new ArgumentException($"unknown option {arg}"),
             };
+        }
+
+        if (options.Days > 7)
+        {
+            throw new ArgumentException("--days is at most 7: the product refuses events older than 7 days");
+        }
+
+        if (options.Days > 0 && !args.Contains("--sample-seconds"))
+        {
+            options = options with { SampleSeconds = 60 };
         }
 
         if (options.Events < options.Locations)

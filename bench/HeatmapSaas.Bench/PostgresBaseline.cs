@@ -171,9 +171,9 @@ public sealed class PostgresQueries : IAsyncDisposable
     public static async Task<PostgresQueries> OpenAsync(NpgsqlDataSource dataSource, Workload workload)
     {
         var connection = await dataSource.OpenConnectionAsync();
-        var (from, to) = workload.QueryDay();
-        NpgsqlCommand Command(string sql)
+        NpgsqlCommand Command(string sql, (DateTimeOffset From, DateTimeOffset To) range)
         {
+            var (from, to) = range;
             var command = new NpgsqlCommand(sql, connection);
             command.Parameters.Add(new NpgsqlParameter("loc", NpgsqlDbType.Text) { Value = "" });
             command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = from.UtcDateTime });
@@ -182,8 +182,8 @@ public sealed class PostgresQueries : IAsyncDisposable
             return command;
         }
 
-        var visitors = Command(PostgresBaseline.VisitorsPerHourSql);
-        var heatmap = Command(PostgresBaseline.HeatmapPerHourSql);
+        var visitors = Command(PostgresBaseline.VisitorsPerHourSql, workload.QueryDay());
+        var heatmap = Command(PostgresBaseline.HeatmapPerHourSql, workload.HeatmapRange());
         await visitors.PrepareAsync();
         await heatmap.PrepareAsync();
         return new PostgresQueries(connection, visitors, heatmap);

@@ -101,6 +101,7 @@ public sealed class ProductHost : IAsyncDisposable
                 ["type"] = "retail",
                 ["timezone"] = workload.TimeZone,
                 ["floor_plan"] = new { width = WorkloadGenerator.FloorWidth, height = WorkloadGenerator.FloorHeight },
+                ["track_timeout_seconds"] = workload.TrackTimeoutSeconds,
             }), HttpStatusCode.Created);
             var slug = created.GetProperty("slug").GetString()!;
             var heatmap = await Json(await http.PostAsJsonAsync("/v1/heatmaps", new
@@ -179,6 +180,8 @@ public sealed class ProductHost : IAsyncDisposable
 public sealed class ProductQueries(HttpClient http, Workload workload)
 {
     private readonly string _date = workload.QueryDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private readonly string _heatmapFrom = workload.HeatmapFirstDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private readonly string _heatmapTo = workload.HeatmapLastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Visitors (impressions) per local hour of the query date: <c>{hour: visitors}</c>, non-zero hours.</summary>
     public async Task<SortedDictionary<int, long>> VisitorsPerHourAsync(ProductStore store)
@@ -198,10 +201,10 @@ public sealed class ProductQueries(HttpClient http, Workload workload)
         return hours;
     }
 
-    /// <summary>The customer-flow heatmap per hour of the query date: how many (hour, cell) points and their total.</summary>
+    /// <summary>The customer-flow heatmap per hour of the heatmap dates: how many (hour, cell) points and their total.</summary>
     public async Task<(int Points, long Total)> HeatmapPerHourAsync(ProductStore store)
     {
-        using var document = await GetAsync($"/v1/heatmaps/{store.HeatmapId}/data?start_date={_date}&end_date={_date}&granularity=hour");
+        using var document = await GetAsync($"/v1/heatmaps/{store.HeatmapId}/data?start_date={_heatmapFrom}&end_date={_heatmapTo}&granularity=hour");
         var points = 0;
         var total = 0L;
         foreach (var point in document.RootElement.GetProperty("data_points").EnumerateArray())

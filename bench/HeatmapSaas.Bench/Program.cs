@@ -45,6 +45,13 @@ var results = Console.Out;
 Console.SetOut(Console.Error);
 
 using var progress = new Progress();
+if (options.Memory)
+{
+    await results.WriteAsync(MemoryScenario.Run(options, progress));
+    await results.FlushAsync();
+    return 0;
+}
+
 var bench = new Bench(options, progress);
 var report = await bench.RunAsync();
 

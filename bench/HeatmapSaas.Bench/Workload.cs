@@ -15,6 +15,16 @@ public sealed class Workload
     /// <summary>The local date the day queries ask about: the one holding the middle of the events.</summary>
     public required DateOnly QueryDate { get; init; }
 
+    /// <summary>The local dates the heatmap question asks about, both inclusive: the query date, or the last N with --days.</summary>
+    public required DateOnly HeatmapFirstDate { get; init; }
+
+    public required DateOnly HeatmapLastDate { get; init; }
+
+    /// <summary>The stores' track timeout: the contract's default, or longer than the gap between sparse samples.</summary>
+    public required int TrackTimeoutSeconds { get; init; }
+
+    public int HeatmapDays => HeatmapLastDate.DayNumber - HeatmapFirstDate.DayNumber + 1;
+
     public int Events => Locations.Sum(l => l.Events);
     public int Batches => Locations.Sum(l => l.Bodies.Length);
     public long Bytes => Locations.Sum(l => l.Bodies.Sum(b => (long)b.Length));
@@ -25,13 +35,14 @@ public sealed class Workload
     public int TrackEnds => Locations.Sum(l => l.TrackEnds);
 
     /// <summary>The UTC instants of the query date's local midnight and the next one.</summary>
-    public (DateTimeOffset From, DateTimeOffset To) QueryDay()
-    {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-        DateTimeOffset Midnight(DateOnly date) =>
-            new(TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
-        return (Midnight(QueryDate), Midnight(QueryDate.AddDays(1)));
-    }
+    public (DateTimeOffset From, DateTimeOffset To) QueryDay() => (Midnight(QueryDate), Midnight(QueryDate.AddDays(1)));
+
+    /// <summary>The UTC instants of the heatmap question's first local midnight and the midnight after its last date.</summary>
+    public (DateTimeOffset From, DateTimeOffset To) HeatmapRange() => (Midnight(HeatmapFirstDate), Midnight(HeatmapLastDate.AddDays(1)));
+
+    private DateTimeOffset Midnight(DateOnly date) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified),
+            TimeZoneInfo.FindSystemTimeZoneById(TimeZone)), TimeSpan.Zero);
 }
 
 public sealed class LocationStream
@@ -93,9 +104,14 @@ public static class WorkloadGenerator
         progress.Start("generate events", options.Events);
         Parallel.For(0, options.Locations, i =>
         {
-            streams[i] = Simulate(quota[i], options.PeopleInStore, options.Seed * 1_000_003 + i);
+            // With --days the time span is fixed (an hour short of it, so events stay inside the 7-day ingest horizon
+            // for the whole run) and the event count follows from it.
+            streams[i] = options.Days > 0
+                ? Simulate(int.MaxValue, options.PeopleInStore, options.Seed * 1_000_003 + i, options.SampleSeconds, options.Days * 86_400L - 3_600)
+                : Simulate(quota[i], options.PeopleInStore, options.Seed * 1_000_003 + i, options.SampleSeconds, long.MaxValue);
             progress.Set(Interlocked.Add(ref done, quota[i]));
         });
+        quota = streams.Select(s => s.Count).ToArray();
 
         // One clock for all stores: the newest event of any store is a minute old.
         var newest = streams.Max(s => s[^1].TsMs);
@@ -104,6 +120,7 @@ public static class WorkloadGenerator
         var last = DateTimeOffset.FromUnixTimeMilliseconds(newest + shift);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         var middle = TimeZoneInfo.ConvertTime(first + (last - first) / 2, zone);
+        var lastDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(last, zone).DateTime);
 
         progress.Start("write JSON batches", options.Events);
         done = 0;
@@ -122,6 +139,9 @@ public static class WorkloadGenerator
             FirstTs = first,
             LastTs = last,
             QueryDate = DateOnly.FromDateTime(middle.DateTime),
+            TrackTimeoutSeconds = Math.Max(30, 3 * options.SampleSeconds),
+            HeatmapFirstDate = options.Days > 0 ? lastDate.AddDays(1 - options.Days) : DateOnly.FromDateTime(middle.DateTime),
+            HeatmapLastDate = options.Days > 0 ? lastDate : DateOnly.FromDateTime(middle.DateTime),
         };
     }
 
@@ -136,17 +156,17 @@ public static class WorkloadGenerator
         public int LingerLeft { get; set; } = -1;
     }
 
-    private static List<Event> Simulate(int quota, int people, int seed)
+    private static List<Event> Simulate(int quota, int people, int seed, int sampleSeconds, long untilSecond)
     {
         var random = new Random(seed);
-        var events = new List<Event>(quota + 1_000);
+        var events = new List<Event>(Math.Min(quota, 4_000_000) + 1_000);
         var shoppers = new List<Shopper>();
         var arrivalsPerSecond = people / MeanVisitSeconds;
         var tracks = 0;
         var seq = 0;
         // Run a few seconds past the quota, so the prefix in ts order misses nothing a later second would add.
-        var margin = Math.Max(200, people * 5);
-        for (long second = 0; events.Count < quota + margin; second++)
+        var margin = quota == int.MaxValue ? 0 : Math.Max(200, people * 5);
+        for (long second = 0; events.Count < (long)quota + margin && second < untilSecond; second++)
         {
             // Poisson arrivals (Knuth): the store fills up from opening time.
             for (var p = random.NextDouble(); p > Math.Exp(-arrivalsPerSecond); p *= random.NextDouble())
@@ -208,13 +228,20 @@ public static class WorkloadGenerator
                     }
                 }
 
-                events.Add(new Event(ts, seq++, Kind.Position, s.Id, Math.Round(s.X, 1), Math.Round(s.Y, 1), 0, 0));
+                if ((second + s.Id) % sampleSeconds == 0)
+                {
+                    events.Add(new Event(ts, seq++, Kind.Position, s.Id, Math.Round(s.X, 1), Math.Round(s.Y, 1), 0, 0));
+                }
             }
         }
 
         // The gateway sends in ts order (ties in the order they were seen); a conversion lands where its ts falls.
         events.Sort((a, b) => a.TsMs != b.TsMs ? a.TsMs.CompareTo(b.TsMs) : a.Seq.CompareTo(b.Seq));
-        events.RemoveRange(quota, events.Count - quota);
+        if (events.Count > quota)
+        {
+            events.RemoveRange(quota, events.Count - quota);
+        }
+
         return events;
     }
 

@@ -71,11 +71,10 @@ public static class HeatmapEndpoints
         var data = await grains.GetGrain<IHeatmapGrain>(id)
             .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), step);
 
-        var points = data.Points.Select(p => new HeatmapPointResponse(p.Timestamp, p.X, p.Y, p.Intensity, p.Count)).ToList();
         if (CsvExport.Wanted(request))
         {
             return CsvExport.From(
-                points.Select(p => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+                data.Points.Select(p => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
                 {
                     ["timestamp"] = p.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
                     ["x"] = p.X, ["y"] = p.Y, ["intensity"] = p.Intensity, ["count"] = p.Count,
@@ -83,10 +82,8 @@ public static class HeatmapEndpoints
                 ["timestamp", "x", "y", "intensity", "count"]);
         }
 
-        return TypedResults.Ok(new HeatmapDataResponse(
-            id, step.ToString().ToLowerInvariant(), new ReportPeriodResponse(window.Start, window.End),
-            new GridResponse(heatmap.CellSize, data.GridWidth, data.GridHeight), points,
-            new SummaryResponse(data.Summary.TotalVisitors, data.Summary.PeakHour, data.Summary.BusiestDay?.ToString())));
+        // Shaped as HeatmapDataResponse, written without a record per point.
+        return new HeatmapDataJson(id, step.ToString().ToLowerInvariant(), window.Start, window.End, heatmap.CellSize, data);
     }
 
     private static async Task<FileContentHttpResult> Image(

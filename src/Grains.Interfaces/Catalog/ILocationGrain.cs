@@ -24,6 +24,11 @@ public interface ILocationGrain : IGrainWithStringKey
 
     Task<LocationAnalytics> GetAnalyticsAsync(long tenantId, BucketWindow window);
 
+    /// <summary>A heatmap's summary. A heatmap grain asks for it in the middle of answering, while this grain may be
+    /// awaiting that same heatmap's ApplyAsync during an ingest: without interleaving the two wait on each other until
+    /// the call times out. It only reads, and the ledger changes in synchronous stretches, so a read between them is
+    /// a consistent one.</summary>
+    [AlwaysInterleave]
     Task<VisitorSummary> GetVisitorSummaryAsync(long tenantId, BucketWindow window, string timeZone);
 
     Task<GatewayStatus[]> GetGatewaysAsync(long tenantId);
@@ -41,10 +46,10 @@ public interface ILocationGrain : IGrainWithStringKey
 
     Task UnsubscribeAsync(ILiveObserver observer);
 
-    /// <summary>The base grids of one type with the log position they reflect, for a heatmap's backfill. It may run
-    /// while this grain awaits that heatmap, so it interleaves; it only reads.</summary>
+    /// <summary>The base grids of one type in a window of buckets with the log position they reflect, for a heatmap's
+    /// backfill or recall. It may run while this grain awaits that heatmap, so it interleaves; it only reads.</summary>
     [AlwaysInterleave]
-    Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType);
+    Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType, BucketWindow window);
 }
 
 /// <summary>One heatmap: a view over its location's data at its own cell size and zone.</summary>

@@ -100,9 +100,61 @@ public sealed record HeatmapPoint(
     [property: Id(3)] double Intensity,
     [property: Id(4)] decimal Count);
 
+/// <summary>
+/// A heatmap answer's points as parallel arrays (no object per point): the periods that have points, each with its
+/// start and the index one past its last point, and per point its cell (packed <c>y &lt;&lt; 16 | x</c> at
+/// <see cref="CellSize"/>) and value (a count, or milliseconds for dwell time). Ordered by period, y, x.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record HeatmapPointSet(
+    [property: Id(0)] DateTimeOffset[] Starts,
+    [property: Id(1)] int[] Ends,
+    [property: Id(2)] uint[] Cells,
+    [property: Id(3)] long[] Values,
+    [property: Id(4)] long Max,
+    [property: Id(5)] int CellSize,
+    [property: Id(6)] bool Milliseconds)
+{
+    public static readonly HeatmapPointSet None = new([], [], [], [], 0, 10, false);
+
+    public int Count => Values.Length;
+
+    /// <summary>The cell centre's floor coordinates of point <paramref name="i"/>.</summary>
+    public (double X, double Y) Centre(int i) =>
+        (((Cells[i] & 0xFFFF) + 0.5) * CellSize, ((Cells[i] >> 16) + 0.5) * CellSize);
+
+    /// <summary>The value relative to the largest in the answer (the hottest cell is 1.0).</summary>
+    public double Intensity(int i) => (double)Values[i] / Max;
+
+    /// <summary>The count as the API shows it: an integer, or seconds with 3 decimals for dwell time.</summary>
+    public decimal Shown(int i) => Milliseconds ? Math.Round(Values[i] / 1000m, 3) : Values[i];
+
+    public HeatmapPoint[] ToPoints()
+    {
+        var points = new HeatmapPoint[Count];
+        var period = 0;
+        for (var i = 0; i < points.Length; i++)
+        {
+            while (i >= Ends[period])
+            {
+                period++;
+            }
+
+            var (x, y) = Centre(i);
+            points[i] = new HeatmapPoint(Starts[period], x, y, Intensity(i), Shown(i));
+        }
+
+        return points;
+    }
+}
+
 [GenerateSerializer, Immutable]
 public sealed record HeatmapData(
-    [property: Id(0)] HeatmapPoint[] Points,
+    [property: Id(0)] HeatmapPointSet PointSet,
     [property: Id(1)] int GridWidth,
     [property: Id(2)] int GridHeight,
-    [property: Id(3)] VisitorSummary Summary);
+    [property: Id(3)] VisitorSummary Summary)
+{
+    /// <summary>The points as records, for callers that want objects (image, CSV, tests); built on each call.</summary>
+    public HeatmapPoint[] Points => PointSet.ToPoints();
+}

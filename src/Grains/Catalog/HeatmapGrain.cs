@@ -33,6 +33,7 @@ public sealed class HeatmapGrain(
     private LivePush? _live;
     private readonly Dictionary<long, HashSet<(int X, int Y)>> _changedCells = [];
     private DateTimeOffset? _newestTs;
+    private DateTimeOffset _recallUsedAt;
 
     private LivePush Live => _live ??= new LivePush(this, liveOptions.Value, logger);
 
@@ -79,6 +80,7 @@ public sealed class HeatmapGrain(
         }
 
         var view = await ViewAsync();
+        KeepBounded(view);
         if (!view.Apply(position, changes))
         {
             return;
@@ -112,6 +114,7 @@ public sealed class HeatmapGrain(
         Live.Subscribe(observer);
         var calendar = LocalCalendar.TryFind(heatmap.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
         var today = calendar.Day(calendar.Today(clock.GetUtcNow()));
+        await HoldAsync(view, today.First.Index);
         var frames = new List<HeatmapFrame>();
         for (var b = today.First; b < today.EndExclusive; b = b.Next)
         {
@@ -164,6 +167,10 @@ public sealed class HeatmapGrain(
     public async Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity)
     {
         var heatmap = Owned(tenantId);
+
+        // The summary and the floor come from two other grains: they work while this one sums its cells.
+        var summaryCall = GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).GetVisitorSummaryAsync(tenantId, window, heatmap.TimeZone);
+        var locationCall = GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationAsync(heatmap.LocationId);
         var view = await ViewAsync();
         var calendar = LocalCalendar.TryFind(heatmap.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
         var periods = calendar.Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), granularity switch
@@ -172,16 +179,19 @@ public sealed class HeatmapGrain(
             HeatmapGranularity.Week => Granularity.Week,
             _ => Granularity.Hour,
         });
-        var (points, tooMany) = view.Points(periods);
-        if (tooMany)
+        if (periods.Count > 0)
+        {
+            await HoldAsync(view, periods[0].First.Index);
+        }
+
+        if (view.Points(periods) is not { } points)
         {
             throw ApiException.Invalid("granularity",
                 $"The answer would hold more than {HeatmapView.MaxPoints} points; ask for a coarser granularity or a shorter period");
         }
 
-        var location = GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId);
-        var summary = await location.GetVisitorSummaryAsync(tenantId, window, heatmap.TimeZone);
-        var floor = (await GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationAsync(heatmap.LocationId)).FloorPlan;
+        var summary = await summaryCall;
+        var floor = (await locationCall).FloorPlan;
         return new HeatmapData(points,
             (int)Math.Ceiling(floor.Width / heatmap.CellSize), (int)Math.Ceiling(floor.Height / heatmap.CellSize), summary);
     }
@@ -197,7 +207,9 @@ public sealed class HeatmapGrain(
         var heatmap = state.State.Heatmap!;
         HeatmapTypes.TryParse(heatmap.Type, out var type);
         var view = new HeatmapView(heatmap.CellSize, type);
-        view.Fill(await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).GetGridsAsync(heatmap.TenantId, heatmap.Type));
+        var liveFrom = LiveFrom();
+        view.Fill(await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId)
+            .GetGridsAsync(heatmap.TenantId, heatmap.Type, new BucketWindow(liveFrom, long.MaxValue)), liveFrom);
         return _view = view;
     }
 
@@ -256,6 +268,35 @@ public sealed class HeatmapGrain(
         await this.RegisterOrUpdateReminder(DataUpdatedReminder, state.State.Updates.DueIn(clock.GetUtcNow(), interval), interval);
         state.State.Updates.Scheduled = true;
         await state.WriteStateAsync();
+    }
+
+    /// <summary>The first bucket the view keeps in memory as time passes.</summary>
+    private long LiveFrom() => TimeBucket.Of(clock.GetUtcNow() - liveOptions.Value.HeatmapWindow).Index;
+
+    /// <summary>Moves the live window forward and lets an unused recalled stretch go, so memory stays bounded.</summary>
+    private void KeepBounded(HeatmapView view)
+    {
+        view.Trim(LiveFrom());
+        if (view.HasRecall && clock.GetUtcNow() - _recallUsedAt > liveOptions.Value.RecallIdle)
+        {
+            view.ForgetRecall();
+        }
+    }
+
+    /// <summary>Makes sure the view holds every bucket from <paramref name="first"/> on, recalling older ones from the location.</summary>
+    private async Task HoldAsync(HeatmapView view, long first)
+    {
+        KeepBounded(view);
+        _recallUsedAt = clock.GetUtcNow();
+        if (view.Holds(first))
+        {
+            return;
+        }
+
+        var heatmap = state.State.Heatmap!;
+        var snapshot = await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId)
+            .GetGridsAsync(heatmap.TenantId, heatmap.Type, new BucketWindow(first, view.LiveFrom));
+        view.Recall(snapshot, first);
     }
 
     private Heatmap Owned(long tenantId) =>

@@ -291,17 +291,22 @@ public sealed class LocationGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType)
+    public async Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType, BucketWindow window)
     {
         _ = Owned(tenantId);
         HeatmapTypes.TryParse(heatmapType, out var type);
-        // Read the position and live grids in one synchronous stretch, so they describe the same moment.
+        // Read the position and live grids in one synchronous stretch, so they describe the same moment; the history
+        // read stops at the boundary seen then, so buckets closed while it runs are not read twice.
         var position = _appliedPosition;
-        var live = _ledger.LiveBuckets().Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grid(type)), 0)).ToList();
-        if (state.State.HistoryBefore != long.MinValue)
+        var historyBefore = state.State.HistoryBefore;
+        var historyGeneration = state.State.HistoryGeneration;
+        var live = _ledger.LiveBuckets()
+            .Where(b => b.Time.Index >= window.FirstBucket && b.Time.Index < window.EndBucket)
+            .Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grid(type)), 0)).ToList();
+        if (historyBefore != long.MinValue && window.FirstBucket < historyBefore)
         {
-            var stored = await history.ReadAsync(LocationId, new TimeBucket(long.MinValue / 2), new TimeBucket(state.State.HistoryBefore),
-                state.State.HistoryGeneration);
+            var stored = await history.ReadAsync(LocationId, new TimeBucket(Math.Max(window.FirstBucket, long.MinValue / 2)),
+                new TimeBucket(Math.Min(window.EndBucket, historyBefore)), historyGeneration);
             live.AddRange(stored.Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grids[type]), 0)));
         }
 
@@ -512,14 +517,34 @@ public sealed class LocationGrain(
         }
 
         var stored = await history.ReadAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket), state.State.HistoryGeneration);
+        // Reports ask bucket by bucket as well as by hour and day: index the stored buckets instead of scanning them all each time.
+        var byIndex = new Dictionary<long, BucketCounts>(stored.Count);
+        foreach (var bucket in stored)
+        {
+            byIndex[bucket.Time.Index] = byIndex.GetValueOrDefault(bucket.Time.Index) + bucket.Counts;
+        }
+
         return new FootfallReports((from, to) =>
         {
             var counts = _ledger.CountsBetween(from, to);
-            foreach (var bucket in stored)
+            if (to - from <= byIndex.Count)
             {
-                if (bucket.Time >= from && bucket.Time < to)
+                for (var b = from; b < to; b = b.Next)
                 {
-                    counts += bucket.Counts;
+                    if (byIndex.TryGetValue(b.Index, out var part))
+                    {
+                        counts += part;
+                    }
+                }
+            }
+            else
+            {
+                foreach (var (index, part) in byIndex)
+                {
+                    if (index >= from.Index && index < to.Index)
+                    {
+                        counts += part;
+                    }
                 }
             }
 
