@@ -68,7 +68,8 @@ public static class Gateways
         return accepted.Sum();
     }
 
-    private static int Accepted(byte[] receipt)
+    /// <summary>The <c>accepted</c> count of a 202 body.</summary>
+    public static int Accepted(byte[] receipt)
     {
         var reader = new Utf8JsonReader(receipt);
         while (reader.Read())

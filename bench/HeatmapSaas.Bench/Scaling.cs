@@ -166,15 +166,17 @@ public static class Scaling
             for (var store = Interlocked.Increment(ref next); store < workload.Locations.Length; store = Interlocked.Increment(ref next))
             {
                 var location = workload.Locations[store];
-                foreach (var body in location.Bodies)
+                for (var batch = 0; batch < location.Bodies.Length; batch++)
                 {
+                    var body = location.Bodies[batch];
                     var started = Stopwatch.GetTimestamp();
                     using var content = new ByteArrayContent(body);
                     content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                     using var response = await http.PostAsync($"/v1/locations/{slugs[store]}/events", content);
-                    if (response.StatusCode != HttpStatusCode.Accepted)
+                    var receipt = await response.Content.ReadAsByteArrayAsync();
+                    if (response.StatusCode != HttpStatusCode.Accepted || Gateways.Accepted(receipt) != location.BodyEvents[batch])
                     {
-                        throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                        throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(receipt)}");
                     }
 
                     mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
