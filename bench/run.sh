@@ -1,6 +1,21 @@
 #!/usr/bin/env bash
-# The ingest/query benchmark in one command: ./bench/run.sh [--quick] [--events N] [--locations N] [--reps N] ...
-# Prints a markdown table on stdout, progress on stderr, and writes bench/results/latest.json.
+# The benchmarks in one command. Markdown tables on stdout, progress on stderr, JSON results in bench/results/.
+#   ./bench/run.sh [--quick] [--events N] ...    the ingest/query bench (every contender, same events)
+#   ./bench/run.sh --scenario push|scaling ...   one other scenario (--scenario push --help)
+#   ./bench/run.sh --memory                      bytes per heatmap-hour and per open track
+#   ./bench/run.sh --all [ingest options]        all of them, one after another: the whole table (about half an hour)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec dotnet run -c Release --project bench/HeatmapSaas.Bench -- "$@"
+
+if [[ "${1:-}" != "--all" ]]; then
+    exec dotnet run -c Release --project bench/HeatmapSaas.Bench -- "$@"
+fi
+
+shift
+dotnet build -c Release --nologo -v quiet bench/HeatmapSaas.Bench >&2
+bench() { dotnet run --no-build -c Release --project bench/HeatmapSaas.Bench -- "$@"; }
+bench "$@"
+bench --days 7 --locations 2 --reps 1 --queries 100 --only product,postgres --out bench/results/week.json
+bench --memory
+bench --scenario push
+bench --scenario scaling
