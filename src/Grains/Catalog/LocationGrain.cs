@@ -517,12 +517,9 @@ public sealed class LocationGrain(
         }
 
         var stored = await history.ReadAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket), state.State.HistoryGeneration);
-        // Reports ask bucket by bucket as well as by hour and day: index the stored buckets instead of scanning them all each time.
-        var byIndex = new Dictionary<long, BucketCounts>(stored.Count);
-        foreach (var bucket in stored)
-        {
-            byIndex[bucket.Time.Index] = byIndex.GetValueOrDefault(bucket.Time.Index) + bucket.Counts;
-        }
+        // Reports ask bucket by bucket as well as by hour and day: index the stored buckets (one per index, their
+        // generations already added up) instead of scanning them all each time.
+        var byIndex = stored.ToDictionary(b => b.Time.Index, b => b.Counts);
 
         return new FootfallReports((from, to) =>
         {

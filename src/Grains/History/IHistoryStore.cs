@@ -22,7 +22,12 @@ public interface IHistoryStore
 /// <summary>A closed bucket as stored: counts and the base grids of each heatmap type.</summary>
 public sealed record HistoricBucket(TimeBucket Time, BucketCounts Counts, IReadOnlyDictionary<HeatmapType, IntensityGrid> Grids)
 {
+    /// <summary>A bucket the caller gives away (one just decoded): its grids are taken, not copied.</summary>
     public static HistoricBucket Of(Bucket bucket) =>
+        new(bucket.Time, bucket.Counts, HeatmapTypes.All.ToDictionary(t => t, bucket.Grid));
+
+    /// <summary>A bucket that stays the caller's: its grids are copied.</summary>
+    public static HistoricBucket CopyOf(Bucket bucket) =>
         new(bucket.Time, bucket.Counts, HeatmapTypes.All.ToDictionary(t => t, t => bucket.Grid(t).Clone()));
 
     /// <summary>Adds the generations of one bucket, ascending by time, into one bucket each.</summary>

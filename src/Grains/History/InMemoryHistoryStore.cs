@@ -11,7 +11,7 @@ public sealed class InMemoryHistoryStore : IHistoryStore
     public Task AddAsync(string locationId, long generation, IReadOnlyList<Bucket> closed, CancellationToken ct = default)
     {
         var generations = _locations.GetOrAdd(locationId, _ => []);
-        var stored = closed.Select(HistoricBucket.Of).ToArray();
+        var stored = closed.Select(HistoricBucket.CopyOf).ToArray();
         lock (generations)
         {
             generations[generation] = stored;
