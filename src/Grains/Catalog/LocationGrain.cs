@@ -32,6 +32,8 @@ public sealed class LocationGrainState
     [Id(8)] public long HistoryBefore { get; set; } = long.MinValue;
     /// <summary>The newest history generation this checkpoint includes; reads ignore any written after it.</summary>
     [Id(9)] public long HistoryGeneration { get; set; }
+    /// <summary>Buckets before this index may have base grids in the history store (grids leave ahead of counts).</summary>
+    [Id(10)] public long GridHistoryBefore { get; set; } = long.MinValue;
 }
 
 /// <summary>
@@ -298,7 +300,7 @@ public sealed class LocationGrain(
         // Read the position and live grids in one synchronous stretch, so they describe the same moment; the history
         // read stops at the boundary seen then, so buckets closed while it runs are not read twice.
         var position = _appliedPosition;
-        var historyBefore = state.State.HistoryBefore;
+        var historyBefore = Math.Max(state.State.HistoryBefore, state.State.GridHistoryBefore);
         var historyGeneration = state.State.HistoryGeneration;
         var live = _ledger.LiveBuckets()
             .Where(b => b.Time.Index >= window.FirstBucket && b.Time.Index < window.EndBucket)
@@ -424,21 +426,23 @@ public sealed class LocationGrain(
     }
 
     /// <summary>
-    /// Moves buckets older than the live window to the history store, keeping grain memory bounded. They leave the
-    /// ledger only once stored, as a new history generation that the checkpoint right after makes visible.
+    /// Moves buckets older than the live window to the history store, and the base grids of buckets older than the
+    /// grid window, keeping grain memory bounded. They leave the ledger only once stored, as a new history
+    /// generation that the checkpoint right after makes visible.
     /// </summary>
     private async Task CloseOldBucketsAsync(DateTimeOffset now)
     {
-        var closable = _ledger.ClosableBefore(TimeBucket.Of(now - _options.LiveWindow));
-        if (closable.Count == 0)
+        var closing = _ledger.ClosableBefore(TimeBucket.Of(now - _options.LiveWindow), TimeBucket.Of(now - _options.GridWindow));
+        if (closing.IsEmpty)
         {
             return;
         }
 
         var generation = state.State.HistoryGeneration + 1;
+        var stored = closing.ToStore();
         try
         {
-            await history.AddAsync(LocationId, generation, closable);
+            await history.AddAsync(LocationId, generation, stored);
         }
         catch (Exception e)
         {
@@ -446,9 +450,14 @@ public sealed class LocationGrain(
             return;
         }
 
-        _ledger.Close(closable);
+        _ledger.Close(closing);
         state.State.HistoryGeneration = generation;
-        state.State.HistoryBefore = Math.Max(state.State.HistoryBefore, closable[^1].Time.Index + 1);
+        if (closing.Whole.Count > 0)
+        {
+            state.State.HistoryBefore = Math.Max(state.State.HistoryBefore, closing.Whole[^1].Time.Index + 1);
+        }
+
+        state.State.GridHistoryBefore = Math.Max(state.State.GridHistoryBefore, stored[^1].Time.Index + 1);
         await TryCheckpointAsync();
     }
 

@@ -26,10 +26,6 @@ public sealed record HistoricBucket(TimeBucket Time, BucketCounts Counts, IReadO
     public static HistoricBucket Of(Bucket bucket) =>
         new(bucket.Time, bucket.Counts, HeatmapTypes.All.ToDictionary(t => t, bucket.Grid));
 
-    /// <summary>A bucket that stays the caller's: its grids are copied.</summary>
-    public static HistoricBucket CopyOf(Bucket bucket) =>
-        new(bucket.Time, bucket.Counts, HeatmapTypes.All.ToDictionary(t => t, t => bucket.Grid(t).Clone()));
-
     /// <summary>Adds the generations of one bucket, ascending by time, into one bucket each.</summary>
     public static IReadOnlyList<HistoricBucket> Sum(IEnumerable<HistoricBucket> parts)
     {

@@ -3,15 +3,18 @@ using HeatmapSaas.Grains.Domain.Footfall;
 
 namespace HeatmapSaas.Grains.History;
 
-/// <summary>The embedded mode's history: process memory, each location's generations by number.</summary>
+/// <summary>
+/// The embedded mode's history: process memory, each location's generations by number, each bucket in the same
+/// compact encoding the PostgreSQL store writes (a few bytes a cell), since embedded history is never let go.
+/// </summary>
 public sealed class InMemoryHistoryStore : IHistoryStore
 {
-    private readonly ConcurrentDictionary<string, SortedDictionary<long, HistoricBucket[]>> _locations = new();
+    private readonly ConcurrentDictionary<string, SortedDictionary<long, StoredBucket[]>> _locations = new();
 
     public Task AddAsync(string locationId, long generation, IReadOnlyList<Bucket> closed, CancellationToken ct = default)
     {
         var generations = _locations.GetOrAdd(locationId, _ => []);
-        var stored = closed.Select(HistoricBucket.CopyOf).ToArray();
+        var stored = closed.Select(b => new StoredBucket(b.Time, b.Encode())).ToArray();
         lock (generations)
         {
             generations[generation] = stored;
@@ -28,12 +31,18 @@ public sealed class InMemoryHistoryStore : IHistoryStore
             return Task.FromResult<IReadOnlyList<HistoricBucket>>([]);
         }
 
+        StoredBucket[] found;
         lock (generations)
         {
-            return Task.FromResult(HistoricBucket.Sum(generations
+            found = generations
                 .TakeWhile(g => g.Key <= throughGeneration)
                 .SelectMany(g => g.Value)
-                .Where(b => b.Time >= from && b.Time < to)));
+                .Where(b => b.Time >= from && b.Time < to)
+                .ToArray();
         }
+
+        return Task.FromResult(HistoricBucket.Sum(found.Select(b => HistoricBucket.Of(Bucket.Decode(b.Data)))));
     }
+
+    private sealed record StoredBucket(TimeBucket Time, byte[] Data);
 }

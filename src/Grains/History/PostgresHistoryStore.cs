@@ -40,7 +40,7 @@ public sealed class PostgresHistoryStore(NpgsqlDataSource database) : IHistorySt
             insert.Parameters.AddWithValue("location", locationId);
             insert.Parameters.AddWithValue("generation", generation);
             insert.Parameters.AddWithValue("buckets", NpgsqlDbType.Array | NpgsqlDbType.Bigint, closed.Select(b => b.Time.Index).ToArray());
-            insert.Parameters.AddWithValue("data", NpgsqlDbType.Array | NpgsqlDbType.Bytea, closed.Select(Encode).ToArray());
+            insert.Parameters.AddWithValue("data", NpgsqlDbType.Array | NpgsqlDbType.Bytea, closed.Select(b => b.Encode()).ToArray());
             await insert.ExecuteNonQueryAsync(ct);
         }
 
@@ -59,21 +59,9 @@ public sealed class PostgresHistoryStore(NpgsqlDataSource database) : IHistorySt
         var parts = new List<HistoricBucket>();
         while (await reader.ReadAsync(ct))
         {
-            using var bytes = new BinaryReader(new MemoryStream(reader.GetFieldValue<byte[]>(0)));
-            parts.Add(HistoricBucket.Of(Bucket.ReadFrom(bytes)));
+            parts.Add(HistoricBucket.Of(Bucket.Decode(reader.GetFieldValue<byte[]>(0))));
         }
 
         return HistoricBucket.Sum(parts);
-    }
-
-    private static byte[] Encode(Bucket bucket)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer))
-        {
-            bucket.WriteTo(writer);
-        }
-
-        return buffer.ToArray();
     }
 }

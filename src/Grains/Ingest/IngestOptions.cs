@@ -19,4 +19,10 @@ public sealed class IngestOptions
 
     /// <summary>Buckets older than this leave grain memory for the history store (once no open track pins them).</summary>
     public TimeSpan LiveWindow { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// Base grids of buckets older than this leave grain memory for the history store ahead of their bucket's counts:
+    /// they are most of a location's memory, and only a heatmap's backfill or recall reads them.
+    /// </summary>
+    public TimeSpan GridWindow { get; set; } = TimeSpan.FromHours(1);
 }

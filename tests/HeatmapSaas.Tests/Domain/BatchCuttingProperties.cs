@@ -189,7 +189,7 @@ public class BatchCuttingProperties
     [Fact]
     public void Closing_buckets_along_the_way_loses_and_doubles_nothing()
     {
-        Gen.Select(Streams(), Cuts, Gen.Int[0, 8]).Sample((events, cuts, liveWindow) =>
+        Gen.Select(Streams(), Cuts, Gen.Int[0, 8], Gen.Int[0, 8]).Sample((events, cuts, liveWindow, gridWindow) =>
         {
             var ledger = new FootfallLedger(Rules);
             var history = new Dictionary<TimeBucket, (BucketCounts Counts, IntensityGrid[] Grids)>();
@@ -198,12 +198,25 @@ public class BatchCuttingProperties
                 ledger.Apply(batch, Wall);
                 var pinned = ledger.OpenTracks().Select(t => t.Bucket).ToHashSet();
                 var before = TimeBucket.OfMs(ledger.NewestTsMs!.Value) - liveWindow;
-                foreach (var closed in ledger.CloseBucketsBefore(before))
+                var gridsBefore = TimeBucket.OfMs(ledger.NewestTsMs!.Value) - gridWindow;
+                var closing = ledger.ClosableBefore(before, gridsBefore);
+                ledger.Close(closing);
+                foreach (var closed in closing.Whole)
                 {
                     Assert.True(closed.Time < before);
                     Assert.DoesNotContain(closed.Time, pinned);
                     Assert.False(ledger.TryGetBucket(closed.Time, out _));
+                }
 
+                foreach (var part in closing.Grids)
+                {
+                    Assert.True(part.Time < gridsBefore);
+                    Assert.Equal(BucketCounts.Zero, part.Counts);
+                    Assert.True(ledger.TryGetBucket(part.Time, out var live) && HeatmapTypes.All.All(t => live.Grid(t).IsEmpty));
+                }
+
+                foreach (var closed in closing.ToStore())
+                {
                     // The history store adds increments up; it never replaces.
                     var (counts, grids) = history.GetValueOrDefault(closed.Time, (BucketCounts.Zero, HeatmapTypes.All.Select(_ => new IntensityGrid()).ToArray()));
                     foreach (var type in HeatmapTypes.All)

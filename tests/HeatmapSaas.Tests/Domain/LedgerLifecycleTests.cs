@@ -135,4 +135,33 @@ public class LedgerLifecycleTests
         Assert.Equal(1, again.Grid(HeatmapType.CustomerFlow)[0, 0]);
         Assert.Equal(2, (first.Counts + again.Counts).Visitors);
     }
+
+    [Fact]
+    public void Grids_close_ahead_of_their_counts_and_late_samples_start_new_ones()
+    {
+        var ledger = NewLedger(timeoutSeconds: 3600);
+        ledger.Feed(Pos("stays", 0, 5, 5), Pos("stays", 20 * 60, 15, 5));
+
+        // B0 is pinned by the open track, so it cannot close whole; the grids of both buckets can.
+        var closing = ledger.ClosableBefore(B0 + 1, gridsBefore: B0 + 2);
+        Assert.Empty(closing.Whole);
+        Assert.Equal([B0, B0 + 1], closing.Grids.Select(b => b.Time).ToArray());
+        Assert.Equal(BucketCounts.Zero, closing.Grids[0].Counts);
+        Assert.Equal(1, closing.Grids[0].Grid(HeatmapType.CustomerFlow)[0, 0]);
+        Assert.Equal(5_000, closing.Grids[1].Grid(HeatmapType.DwellTime)[1, 0]);
+
+        ledger.Close(closing);
+        Assert.True(ledger.GridOf(B0, HeatmapType.CustomerFlow).IsEmpty);
+        Assert.True(ledger.GridOf(B0 + 1, HeatmapType.DwellTime).IsEmpty);
+        Assert.Equal(1, ledger.CountsOf(B0).Visitors);
+        Assert.Equal(20 * 60_000, ledger.CountsOf(B0).DwellMs);
+
+        // A late sample in B0 starts a new grid there, and only it leaves with the next closing.
+        ledger.Feed(Pos("late", 60, 5, 5));
+        var again = ledger.ClosableBefore(B0 + 1, gridsBefore: B0 + 2);
+        var part = Assert.Single(again.Grids);
+        Assert.Equal(B0, part.Time);
+        Assert.Equal(1, part.Grid(HeatmapType.CustomerFlow)[0, 0]);
+        Assert.Equal(2, ledger.CountsOf(B0).Visitors);
+    }
 }

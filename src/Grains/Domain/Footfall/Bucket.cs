@@ -4,6 +4,8 @@ namespace HeatmapSaas.Grains.Domain.Footfall;
 /// One 15-minute bucket of a location: its counts and its three base grids (10-unit cells). While live it belongs
 /// to the ledger; once returned by <see cref="FootfallLedger.CloseBucketsBefore"/> it is the caller's, and it is
 /// an increment: everything that arrived for that bucket since it was last closed (late events re-open a bucket).
+/// Its grids may close ahead of its counts (<see cref="FootfallLedger.ClosableBefore"/>); samples that arrive
+/// afterwards start new grids, increments in the same way.
 /// </summary>
 public sealed class Bucket
 {
@@ -28,6 +30,19 @@ public sealed class Bucket
 
     /// <summary>The base grid of a type; a shared empty grid when nothing of that type arrived.</summary>
     public IntensityGrid Grid(HeatmapType type) => _grids[(int)type] ?? IntensityGrid.Empty;
+
+    internal bool HasGrids => Array.Exists(_grids, static g => g is not null);
+
+    /// <summary>A bucket of the same time holding only these base grids (the same objects) and no counts.</summary>
+    internal Bucket GridsOnly()
+    {
+        var part = new Bucket(Time);
+        _grids.CopyTo(part._grids, 0);
+        return part;
+    }
+
+    /// <summary>Lets the base grids go once they are stored elsewhere; the counts stay.</summary>
+    internal void DropGrids() => Array.Clear(_grids);
 
     internal void ChangeTrack(in BucketCounts before, in BucketCounts after)
     {
@@ -78,6 +93,24 @@ public sealed class Bucket
         _changedGrids = null;
         _changedSamples = null;
         Touched = false;
+    }
+
+    /// <summary>The bucket in the ledger's compact binary format (delta-coded cells), as a history store keeps it.</summary>
+    public byte[] Encode()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer))
+        {
+            WriteTo(writer);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static Bucket Decode(byte[] data)
+    {
+        using var reader = new BinaryReader(new MemoryStream(data));
+        return ReadFrom(reader);
     }
 
     internal void WriteTo(BinaryWriter writer)

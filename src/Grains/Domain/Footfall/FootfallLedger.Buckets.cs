@@ -51,38 +51,55 @@ public sealed partial class FootfallLedger
     /// </summary>
     public IReadOnlyList<Bucket> CloseBucketsBefore(TimeBucket before)
     {
-        var closed = ClosableBefore(before);
-        Close(closed);
-        return closed;
+        var closing = ClosableBefore(before, gridsBefore: new TimeBucket(long.MinValue));
+        Close(closing);
+        return closing.Whole;
     }
 
     /// <summary>
-    /// What <see cref="CloseBucketsBefore"/> would close, left in place: a caller that must store them first (and
-    /// may fail to) closes them with <see cref="Close"/> only once they are stored.
+    /// What the next closing moves to the history store, left in place so a caller that must store it first (and
+    /// may fail to) applies it with <see cref="Close"/> only once it is stored: the whole buckets before
+    /// <paramref name="before"/> (as <see cref="CloseBucketsBefore"/> chooses them), and the base grids of the other
+    /// buckets before <paramref name="gridsBefore"/>. Grids are most of a bucket's memory and no track pins them
+    /// (samples go to the bucket of their own ts), so they can leave long before the bucket's counts do.
     /// </summary>
-    public IReadOnlyList<Bucket> ClosableBefore(TimeBucket before)
+    public BucketClosing ClosableBefore(TimeBucket before, TimeBucket gridsBefore)
     {
         _pinned.Clear();
         _tracks.AddFirstSeenBuckets(_pinned);
-        var closed = new List<Bucket>();
+        var whole = new List<Bucket>();
+        var grids = new List<Bucket>();
         foreach (var (index, bucket) in _buckets)
         {
             if (index < before.Index && !_pinned.Contains(index))
             {
-                closed.Add(bucket);
+                whole.Add(bucket);
+            }
+            else if (index < gridsBefore.Index && bucket.HasGrids)
+            {
+                grids.Add(bucket.GridsOnly());
             }
         }
 
-        closed.Sort(static (a, b) => a.Time.CompareTo(b.Time));
-        return closed;
+        whole.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        grids.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        return new BucketClosing(whole, grids);
     }
 
-    /// <summary>Removes buckets returned by <see cref="ClosableBefore"/> from the live ledger.</summary>
-    public void Close(IReadOnlyList<Bucket> closed)
+    /// <summary>Applies a closing from <see cref="ClosableBefore"/>: its whole buckets leave, and so do its grids.</summary>
+    public void Close(BucketClosing closing)
     {
-        foreach (var bucket in closed)
+        foreach (var bucket in closing.Whole)
         {
             _buckets.Remove(bucket.Time.Index);
+        }
+
+        foreach (var part in closing.Grids)
+        {
+            if (_buckets.TryGetValue(part.Time.Index, out var bucket))
+            {
+                bucket.DropGrids();
+            }
         }
 
         _recent = null;
