@@ -43,9 +43,8 @@ public sealed class Bench(BenchOptions options, Progress progress)
     public const double WarmUpSeconds = 3;
 
     public const string VisitorsQuery = "visitors per hour (1 store, 1 day)";
-    public const string HeatmapQuery = "heatmap cells per hour (1 store, 1 day)";
-
-    private string HeatmapQuestion => options.Days > 0 ? $"heatmap cells per hour (1 store, {options.Days} days)" : HeatmapQuery;
+    private string HeatmapQuestion =>
+        $"heatmap cells per hour (1 store, {(options.Days > 0 ? $"{options.Days} days" : "1 day")}, {options.HeatmapCellSize}-unit cells)";
 
     /// <summary>The baseline server: durability off (the product's embedded mode keeps everything in memory), memory for the data set, no JIT.</summary>
     private static readonly string[] PostgresSettings =
@@ -76,7 +75,8 @@ public sealed class Bench(BenchOptions options, Progress progress)
         progress.Note($"workload: {workload.Events:N0} events in {workload.Batches:N0} batches ({workload.Bytes / 1048576.0:F1} MiB JSON), " +
                       $"{workload.Tracks:N0} visits, {workload.Positions:N0} positions, {workload.Interactions:N0} interactions, " +
                       $"{workload.Conversions:N0} conversions; ts {workload.FirstTs:HH:mm:ss}Z..{workload.LastTs:HH:mm:ss}Z; " +
-                      $"queries ask about {workload.QueryDate:yyyy-MM-dd}, heatmap {workload.HeatmapFirstDate:yyyy-MM-dd}..{workload.HeatmapLastDate:yyyy-MM-dd} ({workload.TimeZone})");
+                      $"queries ask about {workload.QueryDate:yyyy-MM-dd}, heatmap {workload.HeatmapFirstDate:yyyy-MM-dd}..{workload.HeatmapLastDate:yyyy-MM-dd} ({workload.TimeZone}); " +
+                      $"heatmap cells of {workload.HeatmapCellSize} units, at most {workload.MaxCellsPerBucket:N0} non-empty in one store's 15-minute bucket");
 
         var report = new BenchReport { Options = options, Workload = workload, Machine = MachineInfo() };
         report.Settings["postgres"] = string.Join(' ', PostgresSettings);

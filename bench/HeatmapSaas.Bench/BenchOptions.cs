@@ -23,6 +23,13 @@ public sealed record BenchOptions
     /// <summary>Seconds between two position samples of one person (1 unless --days, where 60 keeps the event count sane).</summary>
     public int SampleSeconds { get; init; } = 1;
 
+    /// <summary>
+    /// The heatmap question's cell size (product heatmap and SQL alike). 60 units on the 1000 × 1000 floor make a
+    /// 17 × 17 grid, so no bucket can have more than 289 non-empty cells: the goals' "stores with up to 300
+    /// non-empty cells per bucket". 10 (the base cell) asks the same question of about 2,000 cells a bucket.
+    /// </summary>
+    public int HeatmapCellSize { get; init; } = 60;
+
     /// <summary>Memory scenario instead of the ingest/query bench.</summary>
     public bool Memory { get; init; }
 
@@ -34,7 +41,7 @@ public sealed record BenchOptions
     public const string Usage = """
         usage: bench/run.sh [--quick] [--events N] [--locations N] [--reps N] [--queries N]
                             [--batch-size N] [--people N] [--seed N] [--timezone IANA] [--no-load] [--out PATH]
-                            [--only ceiling,http,product,postgres,durable] [--days N] [--sample-seconds N] [--memory]
+                            [--only ceiling,http,product,postgres,durable] [--days N] [--sample-seconds N] [--cell-size N] [--memory]
           --quick        100k events, 5 short runs each, fewer query samples (under 2 minutes)
           --events       total events over all locations (default 1,000,000)
           --locations    stores; one gateway (HTTP client / COPY connection) each (default 8)
@@ -49,6 +56,8 @@ public sealed record BenchOptions
           --days         N days of events ending a minute ago (--events is then ignored); the heatmap question
                          asks for the last N local dates at hourly granularity (the 7-day question with --days 7)
           --sample-seconds  seconds between one person's position samples (default 1; 60 with --days)
+          --cell-size    the heatmap question's cell size, a multiple of 10 (default 60: at most 289 non-empty cells
+                         per bucket on the 1000 × 1000 floor; 10 gives about 2,000)
           --memory       only the memory scenario: bytes per heatmap-hour and per open track (no servers)
           --scenario push     the live push-latency benchmark instead (its options: --scenario push --help)
           --scenario scaling  how the figures grow from 1 to 10,000 stores instead (--scenario scaling --help)
@@ -80,6 +89,7 @@ public sealed record BenchOptions
                 "--out" => options with { Output = Value() },
                 "--days" => options with { Days = Int() },
                 "--sample-seconds" => options with { SampleSeconds = Int() },
+                "--cell-size" => options with { HeatmapCellSize = Int() is var c && c % 10 == 0 && c <= 1000 ? c : throw new ArgumentException("--cell-size is a multiple of 10 up to 1000") },
                 "--memory" => options with { Memory = true },
                 "--only" => options with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 _ => throw new ArgumentException($"unknown option {arg}"),

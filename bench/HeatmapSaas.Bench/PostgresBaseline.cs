@@ -48,10 +48,10 @@ public sealed class PostgresBaseline(NpgsqlDataSource dataSource, Workload workl
         ORDER BY 1
         """;
 
-    /// <summary>The customer-flow heatmap: position samples per local hour and 10×10 cell (the product's default cell).</summary>
+    /// <summary>The customer-flow heatmap: position samples per local hour and cell of the heatmap's size.</summary>
     public const string HeatmapPerHourSql = """
         SELECT date_trunc('hour', ts AT TIME ZONE @tz) AS hour,
-               floor(x / 10)::int AS cx, floor(y / 10)::int AS cy, count(*) AS samples
+               floor(x / @cell)::int AS cx, floor(y / @cell)::int AS cy, count(*) AS samples
         FROM events
         WHERE location_id = @loc AND kind = 0 AND ts >= @from AND ts < @to
         GROUP BY 1, 2, 3
@@ -179,6 +179,11 @@ public sealed class PostgresQueries : IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = from.UtcDateTime });
             command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = to.UtcDateTime });
             command.Parameters.Add(new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = workload.TimeZone });
+            if (sql.Contains("@cell", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new NpgsqlParameter("cell", NpgsqlDbType.Double) { Value = (double)workload.HeatmapCellSize });
+            }
+
             return command;
         }
 

@@ -109,6 +109,7 @@ public sealed class ProductHost : IAsyncDisposable
                 name = $"Bench Store {location.Index + 1} - Customer Flow",
                 location_id = slug,
                 type = "customer_flow",
+                cell_size = workload.HeatmapCellSize,
             }), HttpStatusCode.Created);
             stores.Add(new ProductStore(location, slug, heatmap.GetProperty("id").GetString()!));
         }

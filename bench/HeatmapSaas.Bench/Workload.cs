@@ -23,6 +23,12 @@ public sealed class Workload
     /// <summary>The stores' track timeout: the contract's default, or longer than the gap between sparse samples.</summary>
     public required int TrackTimeoutSeconds { get; init; }
 
+    /// <summary>The heatmap question's cell size.</summary>
+    public required int HeatmapCellSize { get; init; }
+
+    /// <summary>The most non-empty heatmap cells (customer flow, at <see cref="HeatmapCellSize"/>) in one store's 15-minute bucket.</summary>
+    public int MaxCellsPerBucket => Locations.Max(l => l.MaxCellsPerBucket);
+
     public int HeatmapDays => HeatmapLastDate.DayNumber - HeatmapFirstDate.DayNumber + 1;
 
     public int Events => Locations.Sum(l => l.Events);
@@ -60,6 +66,7 @@ public sealed class LocationStream
     public int Interactions { get; init; }
     public int Conversions { get; init; }
     public int TrackEnds { get; init; }
+    public int MaxCellsPerBucket { get; init; }
 }
 
 /// <summary>
@@ -127,7 +134,7 @@ public static class WorkloadGenerator
         var locations = new LocationStream[options.Locations];
         Parallel.For(0, options.Locations, i =>
         {
-            locations[i] = Serialize(i, streams[i], shift, options.BatchSize);
+            locations[i] = Serialize(i, streams[i], shift, options.BatchSize, options.HeatmapCellSize);
             progress.Set(Interlocked.Add(ref done, quota[i]));
         });
         progress.Finish();
@@ -140,6 +147,7 @@ public static class WorkloadGenerator
             LastTs = last,
             QueryDate = DateOnly.FromDateTime(middle.DateTime),
             TrackTimeoutSeconds = Math.Max(30, 3 * options.SampleSeconds),
+            HeatmapCellSize = options.HeatmapCellSize,
             HeatmapFirstDate = options.Days > 0 ? lastDate.AddDays(1 - options.Days) : DateOnly.FromDateTime(middle.DateTime),
             HeatmapLastDate = options.Days > 0 ? lastDate : DateOnly.FromDateTime(middle.DateTime),
         };
@@ -247,7 +255,7 @@ public static class WorkloadGenerator
 
     private static double Jitter(Random random, double amplitude) => (random.NextDouble() - 0.5) * 2 * amplitude;
 
-    private static LocationStream Serialize(int index, List<Event> events, long shiftMs, int batchSize)
+    private static LocationStream Serialize(int index, List<Event> events, long shiftMs, int batchSize, int cellSize)
     {
         var slug = $"store-{index + 1:D2}";
         var gateway = $"gw-{index + 1:D2}";
@@ -297,6 +305,11 @@ public static class WorkloadGenerator
             Interactions = events.Count(e => e.Kind == Kind.Interaction),
             Conversions = events.Count(e => e.Kind == Kind.Conversion),
             TrackEnds = events.Count(e => e.Kind == Kind.TrackEnd),
+            MaxCellsPerBucket = events.Where(e => e.Kind == Kind.Position)
+                .GroupBy(e => Math.Floor((e.TsMs + shiftMs) / 900_000.0))
+                .Select(bucket => bucket.Select(e => ((int)(e.X / cellSize), (int)(e.Y / cellSize))).Distinct().Count())
+                .DefaultIfEmpty()
+                .Max(),
         };
     }
 
