@@ -13,10 +13,13 @@ public static class Gateways
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    /// <summary>Posts every batch of the workload; returns the number of events the server acknowledged.</summary>
+    /// <summary>
+    /// Posts every batch of the workload, all stores together at <paramref name="eventsPerSecond"/> (null: as fast as
+    /// acknowledgements come); returns the number of events the server acknowledged.
+    /// </summary>
     public static async Task<long> SendAllAsync(
         Uri baseAddress, string? apiKey, Workload workload, Func<LocationStream, string> pathOf, Progress progress, bool checkReceipts,
-        List<double>? roundTripsMs = null)
+        List<double>? roundTripsMs = null, double? eventsPerSecond = null)
     {
         var accepted = await Task.WhenAll(workload.Locations.Select(location => Task.Run(async () =>
         {
@@ -30,8 +33,10 @@ public static class Gateways
             var path = pathOf(location);
             long total = 0;
             var roundTrips = new List<double>(location.Bodies.Length);
+            var pacer = new Pacer(eventsPerSecond / workload.Locations.Length);
             for (var i = 0; i < location.Bodies.Length; i++)
             {
+                await pacer.WaitAsync(total);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 using var content = new ByteArrayContent(location.Bodies[i]);
                 content.Headers.ContentType = Json;

@@ -76,17 +76,19 @@ public sealed class PostgresBaseline(NpgsqlDataSource dataSource, Workload workl
     /// per gateway batch (a service writing each request as it comes); otherwise one COPY streaming all of a store's
     /// batches (the best case for PostgreSQL). Returns the number of rows written.
     /// </summary>
-    public async Task<long> LoadAsync(bool perBatch, string locationSuffix, Progress progress)
+    public async Task<long> LoadAsync(bool perBatch, string locationSuffix, Progress progress, double? eventsPerSecond = null)
     {
         var rows = await Task.WhenAll(workload.Locations.Select(location => Task.Factory.StartNew(() =>
         {
             using var connection = dataSource.OpenConnection();
             var locationId = location.Slug + locationSuffix;
             long written = 0;
+            var pacer = new Pacer(eventsPerSecond / workload.Locations.Length);
             if (perBatch)
             {
                 foreach (var body in location.Bodies)
                 {
+                    pacer.Wait(written);
                     using var importer = connection.BeginBinaryImport(Copy);
                     var n = WriteRows(importer, SensorBatchParser.ParseJson(body), locationId);
                     importer.Complete();

@@ -205,19 +205,38 @@ public sealed class ProductQueries(HttpClient http, Workload workload)
     /// <summary>The customer-flow heatmap per hour of the heatmap dates: how many (hour, cell) points and their total.</summary>
     public async Task<(int Points, long Total)> HeatmapPerHourAsync(ProductStore store)
     {
-        using var document = await GetAsync($"/v1/heatmaps/{store.HeatmapId}/data?start_date={_heatmapFrom}&end_date={_heatmapTo}&granularity=hour");
+        // Read as an integrator reading a large answer would: one forward pass of a JSON reader over every token
+        // (the SQL side reads its rows with a data reader), rather than building a document of tens of thousands
+        // of nodes first.
+        var bytes = await GetBytesAsync($"/v1/heatmaps/{store.HeatmapId}/data?start_date={_heatmapFrom}&end_date={_heatmapTo}&granularity=hour");
+        var reader = new Utf8JsonReader(bytes);
         var points = 0;
         var total = 0L;
-        foreach (var point in document.RootElement.GetProperty("data_points").EnumerateArray())
+        var depth = -1;
+        while (reader.Read())
         {
-            points++;
-            total += point.GetProperty("count").GetInt64();
+            if (depth < 0 && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("data_points"u8))
+            {
+                depth = reader.CurrentDepth;
+            }
+            else if (depth >= 0 && reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth)
+            {
+                depth = -2;
+            }
+            else if (depth >= 0 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("count"u8))
+            {
+                reader.Read();
+                total += reader.GetInt64();
+                points++;
+            }
         }
 
         return (points, total);
     }
 
-    private async Task<JsonDocument> GetAsync(string path)
+    private async Task<JsonDocument> GetAsync(string path) => JsonDocument.Parse(await GetBytesAsync(path));
+
+    private async Task<byte[]> GetBytesAsync(string path)
     {
         using var response = await http.GetAsync(path);
         var bytes = await response.Content.ReadAsByteArrayAsync();
@@ -226,6 +245,6 @@ public sealed class ProductQueries(HttpClient http, Workload workload)
             throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(bytes)}");
         }
 
-        return JsonDocument.Parse(bytes);
+        return bytes;
     }
 }

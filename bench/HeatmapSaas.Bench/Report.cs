@@ -83,12 +83,15 @@ public static class Report
 
         foreach (var system in new[] { "product", "postgres" })
         {
-            if (r.Find($"{system}-ingest-while-queried") is { } loaded)
+            foreach (var loaded in new[] { r.Find($"{system}-ingest-while-queried"), r.Find($"{system}-ingest-while-queried-paced") })
             {
-                md.AppendLine();
-                md.AppendLine(CultureInfo.InvariantCulture,
-                    $"{(system == "product" ? "Product" : "PostgreSQL (COPY per batch)")} ingest while queried: " +
-                    $"{string.Join(" / ", loaded.Runs.Select(x => Short(x.PerSecond)))} {loaded.Unit}.");
+                if (loaded is not null)
+                {
+                    md.AppendLine();
+                    md.AppendLine(CultureInfo.InvariantCulture,
+                        $"{(system == "product" ? "Product" : "PostgreSQL (COPY per batch)")} {loaded.What}: " +
+                        $"{string.Join(" / ", loaded.Runs.Select(x => Short(x.PerSecond)))} {loaded.Unit}.");
+                }
             }
         }
 

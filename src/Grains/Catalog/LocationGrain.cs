@@ -525,10 +525,8 @@ public sealed class LocationGrain(
             return new FootfallReports(_ledger.CountsBetween, CalendarOf(timeZone));
         }
 
-        var stored = await history.ReadAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket), state.State.HistoryGeneration);
-        // Reports ask bucket by bucket as well as by hour and day: index the stored buckets (one per index, their
-        // generations already added up) instead of scanning them all each time.
-        var byIndex = stored.ToDictionary(b => b.Time.Index, b => b.Counts);
+        // Indexed by bucket (generations already added up): reports ask bucket by bucket as well as by hour and day.
+        var byIndex = await history.ReadCountsAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket), state.State.HistoryGeneration);
 
         return new FootfallReports((from, to) =>
         {

@@ -17,6 +17,13 @@ public interface IHistoryStore
     /// <summary>The stored buckets in <c>[from, to)</c> of the generations up to <paramref name="throughGeneration"/>, ascending.</summary>
     Task<IReadOnlyList<HistoricBucket>> ReadAsync(string locationId, TimeBucket from, TimeBucket to, long throughGeneration,
         CancellationToken ct = default);
+
+    /// <summary>
+    /// As <see cref="ReadAsync"/>, the counts only (by bucket index, generations added up): what traffic, analytics and
+    /// summaries need, without decoding the grids that are most of a stored bucket.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, BucketCounts>> ReadCountsAsync(string locationId, TimeBucket from, TimeBucket to, long throughGeneration,
+        CancellationToken ct = default);
 }
 
 /// <summary>A closed bucket as stored: counts and the base grids of each heatmap type.</summary>
@@ -25,6 +32,18 @@ public sealed record HistoricBucket(TimeBucket Time, BucketCounts Counts, IReadO
     /// <summary>A bucket the caller gives away (one just decoded): its grids are taken, not copied.</summary>
     public static HistoricBucket Of(Bucket bucket) =>
         new(bucket.Time, bucket.Counts, HeatmapTypes.All.ToDictionary(t => t, bucket.Grid));
+
+    /// <summary>Adds up the counts of each bucket's generations.</summary>
+    public static IReadOnlyDictionary<long, BucketCounts> SumCounts(IEnumerable<(TimeBucket Time, BucketCounts Counts)> parts)
+    {
+        var summed = new Dictionary<long, BucketCounts>();
+        foreach (var (time, counts) in parts)
+        {
+            summed[time.Index] = summed.GetValueOrDefault(time.Index) + counts;
+        }
+
+        return summed;
+    }
 
     /// <summary>Adds the generations of one bucket, ascending by time, into one bucket each.</summary>
     public static IReadOnlyList<HistoricBucket> Sum(IEnumerable<HistoricBucket> parts)

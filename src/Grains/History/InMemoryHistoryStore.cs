@@ -14,7 +14,7 @@ public sealed class InMemoryHistoryStore : IHistoryStore
     public Task AddAsync(string locationId, long generation, IReadOnlyList<Bucket> closed, CancellationToken ct = default)
     {
         var generations = _locations.GetOrAdd(locationId, _ => []);
-        var stored = closed.Select(b => new StoredBucket(b.Time, b.Encode())).ToArray();
+        var stored = closed.Select(b => new StoredBucket(b.Time, b.Counts, b.Encode())).ToArray();
         lock (generations)
         {
             generations[generation] = stored;
@@ -24,25 +24,30 @@ public sealed class InMemoryHistoryStore : IHistoryStore
     }
 
     public Task<IReadOnlyList<HistoricBucket>> ReadAsync(string locationId, TimeBucket from, TimeBucket to, long throughGeneration,
-        CancellationToken ct = default)
+        CancellationToken ct = default) =>
+        Task.FromResult(HistoricBucket.Sum(Find(locationId, from, to, throughGeneration).Select(b => HistoricBucket.Of(Bucket.Decode(b.Data)))));
+
+    public Task<IReadOnlyDictionary<long, BucketCounts>> ReadCountsAsync(string locationId, TimeBucket from, TimeBucket to, long throughGeneration,
+        CancellationToken ct = default) =>
+        Task.FromResult(HistoricBucket.SumCounts(Find(locationId, from, to, throughGeneration).Select(b => (b.Time, b.Counts))));
+
+    private StoredBucket[] Find(string locationId, TimeBucket from, TimeBucket to, long throughGeneration)
     {
         if (!_locations.TryGetValue(locationId, out var generations))
         {
-            return Task.FromResult<IReadOnlyList<HistoricBucket>>([]);
+            return [];
         }
 
-        StoredBucket[] found;
         lock (generations)
         {
-            found = generations
+            return generations
                 .TakeWhile(g => g.Key <= throughGeneration)
                 .SelectMany(g => g.Value)
                 .Where(b => b.Time >= from && b.Time < to)
                 .ToArray();
         }
-
-        return Task.FromResult(HistoricBucket.Sum(found.Select(b => HistoricBucket.Of(Bucket.Decode(b.Data)))));
     }
 
-    private sealed record StoredBucket(TimeBucket Time, byte[] Data);
+    // The counts are kept decoded beside the encoding: reports read them far more often than heatmaps read grids.
+    private sealed record StoredBucket(TimeBucket Time, BucketCounts Counts, byte[] Data);
 }

@@ -117,6 +117,37 @@ public sealed class IngestLogTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(3, read.Grids[HeatmapType.CustomerFlow].Total);
         Assert.Empty(await history.ReadAsync("loc_h", b0 + 1, b0 + 10, throughGeneration: 2));
         Assert.Empty(await history.ReadAsync("loc_other", b0, b0 + 1, throughGeneration: 2));
+
+        // The counts-only read (the encoding's prefix) agrees with the whole read.
+        Assert.Equal(2, (await history.ReadCountsAsync("loc_h", b0, b0 + 1, throughGeneration: 1))[b0.Index].Visitors);
+        Assert.Equal(read.Counts, (await history.ReadCountsAsync("loc_h", b0, b0 + 1, throughGeneration: 2))[b0.Index]);
+        Assert.Empty(await history.ReadCountsAsync("loc_h", b0 + 1, b0 + 10, throughGeneration: 2));
+    }
+
+    [Fact]
+    public async Task The_counts_only_read_decodes_the_widest_counts_from_the_prefix_it_fetches()
+    {
+        // A bucket whose counts take the most bytes the encoding allows: every varint at its longest (10 bytes),
+        // then the 16-byte decimal; a grid section follows.
+        var time = TimeBucket.Of(Now);
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer))
+        {
+            writer.Write(time.Index);
+            for (var field = 0; field < 6; field++)
+            {
+                writer.Write7BitEncodedInt64(long.MinValue);
+            }
+
+            writer.Write(decimal.MinValue);
+            writer.Write((byte)0);
+        }
+
+        var widest = Bucket.Decode(buffer.ToArray());
+        var history = new PostgresHistoryStore(_database);
+        await history.AddAsync("loc_wide", 1, [widest]);
+
+        Assert.Equal(widest.Counts, (await history.ReadCountsAsync("loc_wide", time, time + 1, throughGeneration: 1))[time.Index]);
     }
 
     /// <summary>A closed bucket of <paramref name="visitors"/> short visits, each one position sample in the same cell.</summary>

@@ -113,6 +113,15 @@ public sealed class Bucket
         return ReadFrom(reader);
     }
 
+    private static BucketCounts ReadCounts(BinaryReader reader) => new(
+        reader.Read7BitEncodedInt64(),
+        reader.Read7BitEncodedInt64(),
+        reader.Read7BitEncodedInt64(),
+        reader.Read7BitEncodedInt64(),
+        reader.Read7BitEncodedInt64(),
+        reader.Read7BitEncodedInt64(),
+        reader.ReadDecimal());
+
     internal void WriteTo(BinaryWriter writer)
     {
         writer.Write(Time.Index);
@@ -137,18 +146,18 @@ public sealed class Bucket
         }
     }
 
+    /// <summary>Only the time and counts of an encoded bucket: they come first, so its grids are never read.</summary>
+    public static (TimeBucket Time, BucketCounts Counts) DecodeCounts(byte[] data)
+    {
+        using var reader = new BinaryReader(new MemoryStream(data));
+        return (new TimeBucket(reader.ReadInt64()), ReadCounts(reader));
+    }
+
     internal static Bucket ReadFrom(BinaryReader reader)
     {
         var bucket = new Bucket(new TimeBucket(reader.ReadInt64()))
         {
-            Counts = new BucketCounts(
-                reader.Read7BitEncodedInt64(),
-                reader.Read7BitEncodedInt64(),
-                reader.Read7BitEncodedInt64(),
-                reader.Read7BitEncodedInt64(),
-                reader.Read7BitEncodedInt64(),
-                reader.Read7BitEncodedInt64(),
-                reader.ReadDecimal()),
+            Counts = ReadCounts(reader),
         };
         var present = reader.ReadByte();
         for (var type = 0; type < HeatmapTypes.Count; type++)
