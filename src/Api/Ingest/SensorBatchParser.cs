@@ -6,7 +6,7 @@ namespace HeatmapSaas.Api.Ingest;
 
 /// <summary>
 /// Reads a gateway's batch (JSON, or NDJSON with the ids from the query) straight from UTF-8 bytes with
-/// <see cref="Utf8JsonReader"/>: no DOM, no per-field strings but the ids. Whole-batch problems throw (400/413,
+/// <see cref="Utf8JsonReader"/>: no DOM, no per-field strings but the ids (one per person, not per event). Whole-batch problems throw (400/413,
 /// nothing counted); a bad event becomes a per-event error and the rest of the batch goes on.
 /// </summary>
 public static class SensorBatchParser
@@ -19,7 +19,7 @@ public static class SensorBatchParser
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
         string? batchId = null, gatewayId = null;
-        var readings = new List<SensorReading>();
+        using var readings = new ReadingBuffer();
         var errors = new List<IngestError>();
         var sawEvents = false;
         try
@@ -70,7 +70,7 @@ public static class SensorBatchParser
     public static SensorBatch ParseNdjson(ReadOnlySpan<byte> body, string? batchId, string? gatewayId)
     {
         var id = ValidBatchId(batchId);
-        var readings = new List<SensorReading>();
+        using var readings = new ReadingBuffer();
         var errors = new List<IngestError>();
         var index = 0;
         while (body.Length > 0)
@@ -103,7 +103,7 @@ public static class SensorBatchParser
         return Finish(id, gatewayId, readings, errors);
     }
 
-    private static SensorBatch Finish(string batchId, string? gatewayId, List<SensorReading> readings, List<IngestError> errors)
+    private static SensorBatch Finish(string batchId, string? gatewayId, ReadingBuffer readings, List<IngestError> errors)
     {
         if (readings.Count + errors.Count == 0)
         {
@@ -113,7 +113,7 @@ public static class SensorBatchParser
         return new SensorBatch(batchId, gatewayId, readings.ToArray(), errors.ToArray());
     }
 
-    private static void ReadEvent(ref Utf8JsonReader reader, int index, List<SensorReading> readings, List<IngestError> errors)
+    private static void ReadEvent(ref Utf8JsonReader reader, int index, ReadingBuffer readings, List<IngestError> errors)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -145,7 +145,7 @@ public static class SensorBatchParser
                 Next(ref reader);
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    trackId = reader.GetString();
+                    trackId = TrackIds.Read(ref reader);
                 }
                 else if (reader.TokenType != JsonTokenType.Null)
                 {

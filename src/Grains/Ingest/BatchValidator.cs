@@ -13,24 +13,28 @@ public static class BatchValidator
         var newest = (now + options.MaxClockSkew).ToUnixTimeMilliseconds();
         var oldest = (now - options.MaxEventAge).ToUnixTimeMilliseconds();
         var errors = new List<IngestError>(batch.ParseErrors);
-        var accepted = new List<SensorReading>(batch.Readings.Length);
-        foreach (var reading in batch.Readings)
+        var readings = batch.Readings;
+        List<SensorReading>? accepted = null;
+        for (var i = 0; i < readings.Length; i++)
         {
-            var error = Check(reading, floor, newest, oldest);
-            if (error is null)
+            if (Check(readings[i], floor, newest, oldest) is { } error)
             {
-                accepted.Add(reading);
+                // The first refusal: the readings before it were accepted; from here on each is sorted out.
+                accepted ??= new List<SensorReading>(readings.AsSpan(0, i).ToArray());
+                errors.Add(error);
             }
             else
             {
-                errors.Add(error);
+                accepted?.Add(readings[i]);
             }
         }
 
+        // Usually every reading passes, and the batch's own (immutable) array is the accepted one.
+        var kept = accepted?.ToArray() ?? readings;
         errors.Sort((a, b) => a.Index.CompareTo(b.Index));
-        var receipt = new IngestReceipt(batch.BatchId, accepted.Count, errors.Count, false,
+        var receipt = new IngestReceipt(batch.BatchId, kept.Length, errors.Count, false,
             errors.Take(IngestReceipt.MaxErrors).ToArray());
-        return (accepted.ToArray(), receipt);
+        return (kept, receipt);
     }
 
     public static SensorEvent[] ToEvents(SensorReading[] readings)
