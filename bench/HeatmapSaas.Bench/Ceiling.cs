@@ -8,7 +8,7 @@ namespace HeatmapSaas.Bench;
 /// <summary>
 /// The in-process ceiling: what the product's own code does per batch with no server, no HTTP, no grain calls and
 /// no ingest log, on one thread. The same bodies, store by store: <see cref="SensorBatchParser.ParseJson"/>, the
-/// location grain's checks (<see cref="BatchValidator.Validate"/>, <see cref="BatchValidator.ToEvents"/>), then
+/// location grain's checks (<see cref="BatchValidator.Validate"/>, <see cref="BatchValidator.ApplyAccepted"/>), then
 /// <see cref="FootfallLedger.Apply"/> into one ledger per store.
 /// </summary>
 public static class Ceiling
@@ -27,7 +27,7 @@ public static class Ceiling
                 var now = DateTimeOffset.UtcNow;
                 var batch = SensorBatchParser.ParseJson(body);
                 var (accepted, _) = BatchValidator.Validate(batch, floor, now, options);
-                var effect = ledger.Apply(BatchValidator.ToEvents(accepted), now);
+                var effect = BatchValidator.ApplyAccepted(ledger, accepted, now);
                 applied += effect.Events;
                 progress.Add(accepted.Length);
             }

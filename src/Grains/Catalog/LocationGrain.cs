@@ -317,7 +317,7 @@ public sealed class LocationGrain(
 
     private BatchEffect Apply(LoggedBatch entry)
     {
-        var effect = _ledger.Apply(BatchValidator.ToEvents(entry.Accepted), entry.ReceivedAt);
+        var effect = BatchValidator.ApplyAccepted(_ledger, entry.Accepted, entry.ReceivedAt);
         _appliedPosition = entry.Position;
         if (_uncheckpointed++ == 0)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Grains.Domain.Footfall;
 using HeatmapSaas.Ingest;
@@ -37,16 +38,28 @@ public static class BatchValidator
         return (kept, receipt);
     }
 
-    public static SensorEvent[] ToEvents(SensorReading[] readings)
+    /// <summary>
+    /// Applies accepted readings to a ledger as events, through a pooled buffer: the ledger reads the span and keeps
+    /// none of it, so a batch costs no array of its own here.
+    /// </summary>
+    public static BatchEffect ApplyAccepted(FootfallLedger ledger, SensorReading[] readings, DateTimeOffset receivedAt)
     {
-        var events = new SensorEvent[readings.Length];
-        for (var i = 0; i < readings.Length; i++)
+        var events = ArrayPool<SensorEvent>.Shared.Rent(readings.Length);
+        try
         {
-            var r = readings[i];
-            events[i] = new SensorEvent((SensorEventKind)r.Kind, r.TrackId, r.TsMillis, r.X, r.Y, (decimal)r.Value, r.ProductId);
-        }
+            for (var i = 0; i < readings.Length; i++)
+            {
+                var r = readings[i];
+                events[i] = new SensorEvent((SensorEventKind)r.Kind, r.TrackId, r.TsMillis, r.X, r.Y, (decimal)r.Value, r.ProductId);
+            }
 
-        return events;
+            return ledger.Apply(events.AsSpan(0, readings.Length), receivedAt);
+        }
+        finally
+        {
+            // Cleared: the events hold track ids the pool should not keep alive.
+            ArrayPool<SensorEvent>.Shared.Return(events, clearArray: true);
+        }
     }
 
     private static IngestError? Check(SensorReading reading, FloorPlan floor, long newest, long oldest)
