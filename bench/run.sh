@@ -3,7 +3,7 @@
 #   ./bench/run.sh [--quick] [--events N] ...    the ingest/query bench (every contender, same events)
 #   ./bench/run.sh --scenario push|scaling ...   one other scenario (--scenario push --help)
 #   ./bench/run.sh --memory                      bytes per heatmap-hour and per open track
-#   ./bench/run.sh --all [ingest options]        all of them, one after another: the whole table (about half an hour)
+#   ./bench/run.sh --all [ingest options]        all of them, one after another: the whole table (about 35 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,7 @@ shift
 dotnet build -c Release --nologo -v quiet bench/HeatmapSaas.Bench >&2
 bench() { dotnet run --no-build -c Release --project bench/HeatmapSaas.Bench -- "$@"; }
 bench "$@"
+bench --events 10000000 --only product,postgres --reps 1 --queries 200 --no-load --out bench/results/10m.json
 bench --days 7 --locations 2 --reps 1 --queries 100 --only product,postgres --out bench/results/week.json
 bench --memory
 bench --scenario push
