@@ -20,8 +20,12 @@ public interface ILocationGrain : IGrainWithStringKey
     /// <summary>Validates, dedupes, logs and applies one gateway batch; answers the 202 body.</summary>
     Task<IngestReceipt> IngestAsync(long tenantId, SensorBatch batch);
 
+    /// <summary>Reads interleave with ingest and the ticks (checkpoints, closings): a question need not wait for a
+    /// storage write, and the counts it reads are copied before anything is awaited.</summary>
+    [AlwaysInterleave]
     Task<TrafficRow[]> GetTrafficAsync(long tenantId, TrafficQuery query);
 
+    [AlwaysInterleave]
     Task<LocationAnalytics> GetAnalyticsAsync(long tenantId, BucketWindow window);
 
     /// <summary>A heatmap's summary. A heatmap grain asks for it in the middle of answering, while this grain may be

@@ -525,12 +525,19 @@ public sealed class LocationGrain(
             return new FootfallReports(_ledger.CountsBetween, CalendarOf(timeZone));
         }
 
-        // Indexed by bucket (generations already added up): reports ask bucket by bucket as well as by hour and day.
-        var byIndex = await history.ReadCountsAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket), state.State.HistoryGeneration);
+        // Reads interleave: the live counts are copied, and the generation that goes with them read, before the
+        // history is awaited. A closing that runs meanwhile moves buckets into a later generation, which this read
+        // neither sees nor needs. Indexed by bucket: reports ask bucket by bucket as well as by hour and day.
+        var byIndex = _ledger.CountsByBucket(new TimeBucket(firstBucket), new TimeBucket(endBucket));
+        var stored = await history.ReadCountsAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket), state.State.HistoryGeneration);
+        foreach (var (index, part) in stored)
+        {
+            byIndex[index] = byIndex.GetValueOrDefault(index) + part;
+        }
 
         return new FootfallReports((from, to) =>
         {
-            var counts = _ledger.CountsBetween(from, to);
+            var counts = BucketCounts.Zero;
             if (to - from <= byIndex.Count)
             {
                 for (var b = from; b < to; b = b.Next)

@@ -33,11 +33,12 @@ public sealed class ModelCluster : IAsyncDisposable
     public IGrainFactory Grains => Cluster.Client;
 
     /// <param name="sharedLog">False leaves the default registrations: one in-memory log and history store per silo.</param>
-    public static async Task<ModelCluster> StartAsync(DateTimeOffset clockStart, bool sharedLog = true)
+    /// <param name="history">The shared history store (a fresh in-memory one by default).</param>
+    public static async Task<ModelCluster> StartAsync(DateTimeOffset clockStart, bool sharedLog = true, IHistoryStore? history = null)
     {
         var clock = new FakeTimeProvider(clockStart);
         var log = new InMemoryIngestLog();
-        var history = new InMemoryHistoryStore();
+        history ??= new InMemoryHistoryStore();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {

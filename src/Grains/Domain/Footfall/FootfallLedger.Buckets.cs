@@ -30,6 +30,18 @@ public sealed partial class FootfallLedger
         return sum;
     }
 
+    /// <summary>The counts of each live bucket in [from, toExclusive) by bucket index: a copy to hold across awaits.</summary>
+    public Dictionary<long, BucketCounts> CountsByBucket(TimeBucket from, TimeBucket toExclusive)
+    {
+        var counts = new Dictionary<long, BucketCounts>();
+        foreach (var bucket in InRange(from, toExclusive))
+        {
+            counts[bucket.Time.Index] = bucket.Counts;
+        }
+
+        return counts;
+    }
+
     /// <summary>The grid of a type summed over the live buckets in [from, toExclusive), at a cell size (a multiple of 10).</summary>
     public IntensityGrid GridBetween(HeatmapType type, TimeBucket from, TimeBucket toExclusive, int cellSize = IntensityGrid.BaseCellSize)
     {
