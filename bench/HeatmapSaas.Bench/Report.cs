@@ -68,7 +68,7 @@ public static class Report
         md.AppendLine(CultureInfo.InvariantCulture,
             $"Queries about {w.QueryDate:yyyy-MM-dd}{(w.HeatmapDays > 1 ? $" (heatmap: {w.HeatmapFirstDate:yyyy-MM-dd}..{w.HeatmapLastDate:yyyy-MM-dd}, hourly)" : "")} ({w.TimeZone}), one client, one request at a time, round-robin over the stores, answers read and parsed; " +
             $"heatmap cells of {w.HeatmapCellSize} units, at most {w.MaxCellsPerBucket:N0} non-empty in one store's 15-minute bucket; " +
-            $"{o.QueryIterations} samples idle after {Math.Max(10, o.QueryIterations / 10)} warm-up (the systems and queries taking turns), and those that finished while a full ingest of the same events into other stores ran. Milliseconds.");
+            $"{o.QueryIterations} samples idle after {Math.Max(10, o.QueryIterations / 10)} warm-up queries (the product: at least 200, past its JIT's tier-up) (the systems and queries taking turns), and those that finished while a full ingest of the same events into other stores ran. Milliseconds.");
         md.AppendLine();
         md.AppendLine("| query | condition | PostgreSQL p50 | PostgreSQL p99 | product p50 | product p99 | p99 PostgreSQL ÷ product | samples (PG / product) |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
