@@ -67,32 +67,28 @@ public sealed record BenchOptions
     {
         var quick = args.Contains("--quick");
         var options = quick ? new BenchOptions { Quick = true, Events = 100_000, Reps = 5, QueryIterations = 100 } : new BenchOptions();
-        for (var i = 0; i < args.Length; i++)
+        var line = new CommandLine(args);
+        while (line.NextFlag())
         {
-            var arg = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value");
-            int Int() => int.Parse(Value(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture) is var n && n > 0
-                ? n
-                : throw new ArgumentException($"{arg} must be positive");
-            options = arg switch
+            options = line.Flag switch
             {
                 "--quick" => options,
-                "--events" => options with { Events = Int() },
-                "--locations" => options with { Locations = Int() },
-                "--reps" => options with { Reps = Int() },
-                "--queries" => options with { QueryIterations = Int() },
-                "--batch-size" => options with { BatchSize = Math.Min(Int(), 10_000) },
-                "--people" => options with { PeopleInStore = Int() },
-                "--seed" => options with { Seed = Int() },
-                "--timezone" => options with { TimeZone = Value() },
+                "--events" => options with { Events = line.PositiveInt() },
+                "--locations" => options with { Locations = line.PositiveInt() },
+                "--reps" => options with { Reps = line.PositiveInt() },
+                "--queries" => options with { QueryIterations = line.PositiveInt() },
+                "--batch-size" => options with { BatchSize = Math.Min(line.PositiveInt(), 10_000) },
+                "--people" => options with { PeopleInStore = line.PositiveInt() },
+                "--seed" => options with { Seed = line.PositiveInt() },
+                "--timezone" => options with { TimeZone = line.Value() },
                 "--no-load" => options with { UnderLoad = false },
-                "--out" => options with { Output = Value() },
-                "--days" => options with { Days = Int() },
-                "--sample-seconds" => options with { SampleSeconds = Int() },
-                "--cell-size" => options with { HeatmapCellSize = Int() is var c && c % 10 == 0 && c <= 1000 ? c : throw new ArgumentException("--cell-size is a multiple of 10 up to 1000") },
+                "--out" => options with { Output = line.Value() },
+                "--days" => options with { Days = line.PositiveInt() },
+                "--sample-seconds" => options with { SampleSeconds = line.PositiveInt() },
+                "--cell-size" => options with { HeatmapCellSize = line.PositiveInt() is var c && c % 10 == 0 && c <= 1000 ? c : throw new ArgumentException("--cell-size is a multiple of 10 up to 1000") },
                 "--memory" => options with { Memory = true },
-                "--only" => options with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
-                _ => throw new ArgumentException($"unknown option {arg}"),
+                "--only" => options with { Only = line.Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                _ => throw line.Unknown(),
             };
         }
 

@@ -22,22 +22,9 @@ if (Scaling.Selected(args))
     return await Scaling.MainAsync(args);
 }
 
-BenchOptions options;
-try
+if (!CommandLine.TryParse(args, BenchOptions.Usage, BenchOptions.Parse, out var options, out var exit))
 {
-    if (args.Contains("--help") || args.Contains("-h"))
-    {
-        Console.WriteLine(BenchOptions.Usage);
-        return 0;
-    }
-
-    options = BenchOptions.Parse(args);
-}
-catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-{
-    Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine(BenchOptions.Usage);
-    return 2;
+    return exit;
 }
 
 // Anything else that writes to stdout (the product's startup banner, libraries) goes to stderr with the progress.

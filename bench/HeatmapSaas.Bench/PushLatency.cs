@@ -21,21 +21,9 @@ public sealed class PushLatency(PushOptions options, Progress progress)
     /// <summary>The scenario's own command line: markdown on stdout, progress on stderr, JSON in bench/results.</summary>
     public static async Task<int> MainAsync(string[] args)
     {
-        PushOptions options;
-        try
+        if (!CommandLine.TryParse(args, PushOptions.Usage, PushOptions.Parse, out var options, out var exit))
         {
-            if (args.Contains("--help") || args.Contains("-h"))
-            {
-                Console.WriteLine(PushOptions.Usage);
-                return 0;
-            }
-
-            options = PushOptions.Parse(args);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-        {
-            await Console.Error.WriteLineAsync(e.Message + Environment.NewLine + PushOptions.Usage);
-            return 2;
+            return exit;
         }
 
         var results = Console.Out;

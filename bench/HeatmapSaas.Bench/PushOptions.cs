@@ -34,24 +34,20 @@ public sealed record PushOptions
     public static PushOptions Parse(string[] args)
     {
         var options = new PushOptions();
-        for (var i = 0; i < args.Length; i++)
+        var line = new CommandLine(args);
+        while (line.NextFlag())
         {
-            var arg = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value");
-            int Int() => int.Parse(Value(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture) is var n && n > 0
-                ? n
-                : throw new ArgumentException($"{arg} must be positive");
-            options = arg switch
+            options = line.Flag switch
             {
-                "--scenario" => Value() == "push" ? options : throw new ArgumentException("--scenario must be push here"),
-                "--cases" => options with { Cases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseCase).ToArray() },
-                "--rate" => options with { BatchesPerSecond = Int() },
-                "--events-per-batch" => options with { EventsPerBatch = Math.Min(Int(), 10_000) },
-                "--seconds" => options with { Seconds = Int() },
-                "--reps" => options with { Reps = Int() },
-                "--idle-seconds" => options with { IdleSeconds = Int() },
-                "--out" => options with { Output = Value() },
-                _ => throw new ArgumentException($"unknown option {arg}"),
+                "--scenario" => line.Value() == "push" ? options : throw new ArgumentException("--scenario must be push here"),
+                "--cases" => options with { Cases = line.Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseCase).ToArray() },
+                "--rate" => options with { BatchesPerSecond = line.PositiveInt() },
+                "--events-per-batch" => options with { EventsPerBatch = Math.Min(line.PositiveInt(), 10_000) },
+                "--seconds" => options with { Seconds = line.PositiveInt() },
+                "--reps" => options with { Reps = line.PositiveInt() },
+                "--idle-seconds" => options with { IdleSeconds = line.PositiveInt() },
+                "--out" => options with { Output = line.Value() },
+                _ => throw line.Unknown(),
             };
         }
 
