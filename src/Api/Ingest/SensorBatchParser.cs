@@ -21,7 +21,7 @@ public static class SensorBatchParser
         string? batchId = null, gatewayId = null;
         using var readings = new ReadingBuffer();
         var errors = new List<IngestError>();
-        var sawEvents = false;
+        bool sawEvents = false, sawBatchId = false, sawGatewayId = false;
         try
         {
             Expect(ref reader, JsonTokenType.StartObject);
@@ -29,15 +29,17 @@ public static class SensorBatchParser
             {
                 if (reader.ValueTextEquals("batch_id"u8))
                 {
+                    Once(ref sawBatchId, "batch_id");
                     batchId = ReadOptionalString(ref reader, "batch_id");
                 }
                 else if (reader.ValueTextEquals("gateway_id"u8))
                 {
+                    Once(ref sawGatewayId, "gateway_id");
                     gatewayId = ReadOptionalString(ref reader, "gateway_id");
                 }
                 else if (reader.ValueTextEquals("events"u8))
                 {
-                    sawEvents = true;
+                    Once(ref sawEvents, "events");
                     Expect(ref reader, JsonTokenType.StartArray);
                     var index = 0;
                     while (Next(ref reader) != JsonTokenType.EndArray)
@@ -57,6 +59,8 @@ public static class SensorBatchParser
         {
             throw Malformed();
         }
+
+        EndOfBody(ref reader);
 
         if (!sawEvents)
         {
@@ -288,6 +292,36 @@ public static class SensorBatchParser
             JsonTokenType.Null => null,
             _ => throw ApiException.Invalid(name, $"{name} must be a string"),
         };
+    }
+
+    /// <summary>A repeated key would be a second, silently merged or overriding batch: refused, not guessed at.</summary>
+    private static void Once(ref bool seen, string name)
+    {
+        if (seen)
+        {
+            throw ApiException.Invalid(name, $"{name} appears more than once; a batch names it once");
+        }
+
+        seen = true;
+    }
+
+    /// <summary>Exactly one JSON object per body: anything after it but whitespace (or a comment) is refused.</summary>
+    private static void EndOfBody(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            // The reader holds one value per document: any further token throws.
+            if (!reader.Read())
+            {
+                return;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new ApiException(ApiErrorCode.InvalidRequest,
+            "The body must hold exactly one JSON object; something follows it. Nothing was counted");
     }
 
     private static void CheckCount(int index)
