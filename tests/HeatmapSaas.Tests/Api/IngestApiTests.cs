@@ -75,6 +75,53 @@ public sealed class IngestApiTests(FixedClockApiHost host) : IClassFixture<Fixed
     }
 
     [Fact]
+    public async Task Conversion_values_outside_the_range_are_refused_per_event_and_the_location_serves_on()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var location = await NewLocation(tenant);
+        var body = """
+            {"batch_id":"poison-1","events":[
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":1e29},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":5e28},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":5e28},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":-1e29},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":1000000000001},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":1000000000000},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":19.99}]}
+            """;
+        var receipt = await (await tenant.Http.PostAsync($"/v1/locations/{location}/events", HttpAssertions.JsonBody(body))).Json(202);
+        Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
+        var errors = receipt.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("code").GetString()!)).ToArray();
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => (i, "invalid_value")), errors);
+        var again = await (await tenant.Http.PostAsync($"/v1/locations/{location}/events", HttpAssertions.JsonBody(body))).Json(202);
+        Assert.True(again.GetProperty("duplicate").GetBoolean());
+
+        var analytics = await (await tenant.Http.GetAsync($"/v1/locations/{location}/analytics?start_date=2020-01-01&end_date=2020-01-01")).Json(200);
+        Assert.Equal(2, analytics.GetProperty("daily_breakdown")[0].GetProperty("conversions").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("{\"batch_id\":\"s-1\",\"events\":[EV]} trailing", null)]
+    [InlineData("{\"batch_id\":\"s-2\",\"events\":[EV]}{\"batch_id\":\"s-2b\",\"events\":[EV]}", null)]
+    [InlineData("{\"batch_id\":\"s-3\",\"events\":[EV],\"events\":[EV]}", "events")]
+    [InlineData("{\"batch_id\":\"s-4\",\"batch_id\":\"s-4b\",\"events\":[EV]}", "batch_id")]
+    [InlineData("{\"batch_id\":\"s-5\",\"gateway_id\":\"a\",\"gateway_id\":\"b\",\"events\":[EV]}", "gateway_id")]
+    public async Task A_body_is_exactly_one_object_with_each_key_once(string body, string? parameter)
+    {
+        var tenant = await host.CreateTenantAsync();
+        var location = await NewLocation(tenant);
+        var json = body.Replace("EV", """{"type":"position","track_id":"a","ts":"2020-01-01T10:00:00Z","x":1,"y":1}""");
+        var error = await (await tenant.Http.PostAsync($"/v1/locations/{location}/events", HttpAssertions.JsonBody(json))).Error(400, "INVALID_REQUEST", parameter);
+        Assert.Contains(parameter ?? "exactly one JSON object", error.GetProperty("message").GetString());
+        var last = await (await tenant.Http.GetAsync($"/v1/locations/last-update/{location}")).Json(200);
+        Assert.Equal(JsonValueKind.Null, last[0].GetProperty("last-update").ValueKind);
+
+        var lines = "{\"type\":\"position\",\"track_id\":\"a\",\"ts\":\"2020-01-01T10:00:00Z\",\"x\":5,\"y\":5} {\"type\":\"track_end\",\"track_id\":\"a\",\"ts\":\"2020-01-01T10:00:01Z\"}\n";
+        await (await tenant.Http.PostAsync($"/v1/locations/{location}/events?batch_id=nd-strict",
+            new StringContent(lines, Encoding.UTF8, "application/x-ndjson"))).Error(400, "INVALID_REQUEST");
+    }
+
+    [Fact]
     public async Task More_than_10000_events_is_413()
     {
         var tenant = await host.CreateTenantAsync();
