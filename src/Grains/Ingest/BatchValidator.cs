@@ -85,9 +85,11 @@ public static class BatchValidator
             return new IngestError(reading.Index, IngestError.TsTooOld, "ts is older than the late-arrival horizon");
         }
 
-        // Written as "not inside" so that NaN is outside too.
+        // Written as "not inside" so that NaN is outside too. A floor stored before floors were bounded may be
+        // wider than cells address: positions past FloorPlan.MaxSize are refused rather than piled into the last cell.
         if (reading.Kind is ReadingKind.Position or ReadingKind.Interaction
-            && !(reading.X >= 0 && reading.X < floor.Width && reading.Y >= 0 && reading.Y < floor.Height))
+            && !(reading.X >= 0 && reading.X < Math.Min(floor.Width, FloorPlan.MaxSize)
+                 && reading.Y >= 0 && reading.Y < Math.Min(floor.Height, FloorPlan.MaxSize)))
         {
             return new IngestError(reading.Index, IngestError.OutOfBounds,
                 $"x, y must lie on the floor plan (0 ≤ x < {floor.Width}, 0 ≤ y < {floor.Height})");

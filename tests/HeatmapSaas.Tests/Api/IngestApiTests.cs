@@ -122,6 +122,34 @@ public sealed class IngestApiTests(FixedClockApiHost host) : IClassFixture<Fixed
     }
 
     [Fact]
+    public async Task Floors_end_where_cells_end_and_the_widest_floor_keeps_its_far_cells_apart()
+    {
+        var tenant = await host.CreateTenantAsync();
+        foreach (var (width, parameter) in new[] { (655_341.0, "floor_plan.width"), (1_000_000.0, "floor_plan.width") })
+        {
+            var refused = await (await tenant.Http.PostAsJsonAsync("/v1/locations", new { name = "Too Wide", floor_plan = new { width, height = 100 } }))
+                .Error(400, "INVALID_REQUEST", parameter);
+            Assert.Equal("out_of_range", refused.GetProperty("details").GetProperty("type").GetString());
+        }
+
+        var location = (await (await tenant.Http.PostAsJsonAsync("/v1/locations", new { name = "Widest", floor_plan = new { width = 655_340, height = 655_340 } })).Json(201))
+            .GetProperty("id").GetString()!;
+        var heatmap = (await (await tenant.Http.PostAsJsonAsync("/v1/heatmaps", new { name = "Far", location_id = location, type = "customer_flow", cell_size = 10 })).Json(201))
+            .GetProperty("id").GetString()!;
+        var receipt = await (await tenant.Http.PostAsync($"/v1/locations/{location}/events", HttpAssertions.JsonBody(Batch("far",
+            ("position", "a", "2020-01-01T10:00:00Z", 655_339.9, 655_339.9),
+            ("position", "b", "2020-01-01T10:00:00Z", 655_320, 655_339.9),
+            ("position", "c", "2020-01-01T10:00:00Z", 700_000, 1),
+            ("position", "d", "2020-01-01T10:00:00Z", 999_999, 1))))).Json(202);
+        Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
+        Assert.Equal(["out_of_bounds", "out_of_bounds"], receipt.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("code").GetString()));
+
+        var data = await (await tenant.Http.GetAsync($"/v1/heatmaps/{heatmap}/data?start_date=2020-01-01&end_date=2020-01-01")).Json(200);
+        var xs = data.GetProperty("data_points").EnumerateArray().Select(p => p.GetProperty("x").GetDouble()).Order().ToArray();
+        Assert.Equal([655_325.0, 655_335.0], xs);
+    }
+
+    [Fact]
     public async Task More_than_10000_events_is_413()
     {
         var tenant = await host.CreateTenantAsync();
