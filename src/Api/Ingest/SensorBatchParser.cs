@@ -67,13 +67,14 @@ public static class SensorBatchParser
             throw ApiException.Required("events");
         }
 
-        return Finish(ValidBatchId(batchId), gatewayId, readings, errors);
+        return Finish(ValidBatchId(batchId), ValidGatewayId(gatewayId), readings, errors);
     }
 
     /// <summary>One event per line; blank lines are skipped and do not take an index.</summary>
     public static SensorBatch ParseNdjson(ReadOnlySpan<byte> body, string? batchId, string? gatewayId)
     {
         var id = ValidBatchId(batchId);
+        gatewayId = ValidGatewayId(gatewayId);
         using var readings = new ReadingBuffer();
         var errors = new List<IngestError>();
         var index = 0;
@@ -275,12 +276,21 @@ public static class SensorBatchParser
             throw ApiException.Required("batch_id");
         }
 
-        if (batchId.Length > MaxBatchIdLength || !batchId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
+        return IdOfAlphabet(batchId, "batch_id");
+    }
+
+    /// <summary>Optional, but when given held to the batch id's rules: a location remembers every gateway it names.</summary>
+    private static string? ValidGatewayId(string? gatewayId) =>
+        gatewayId is null ? null : IdOfAlphabet(gatewayId, "gateway_id");
+
+    private static string IdOfAlphabet(string id, string name)
+    {
+        if (id.Length is 0 or > MaxBatchIdLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
         {
-            throw ApiException.Invalid("batch_id", "batch_id must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
+            throw ApiException.Invalid(name, $"{name} must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
         }
 
-        return batchId;
+        return id;
     }
 
     private static string? ReadOptionalString(ref Utf8JsonReader reader, string name)

@@ -286,7 +286,8 @@ public sealed class LocationGrain(
     public Task<GatewayStatus[]> GetGatewaysAsync(long tenantId)
     {
         _ = Owned(tenantId);
-        return Task.FromResult(state.State.Gateways.Values.OrderBy(g => g.GatewayId, StringComparer.Ordinal).ToArray());
+        // Those past the retention but not yet forgotten by a tick are already gone for callers.
+        return Task.FromResult(GatewayBook.SeenSince(state.State.Gateways, clock.GetUtcNow() - _options.GatewayRetention));
     }
 
     public async Task AttachHeatmapAsync(Heatmap heatmap)
@@ -369,9 +370,7 @@ public sealed class LocationGrain(
         state.State.MonthBatches++;
         if (entry.GatewayId is { } gateway)
         {
-            var seen = state.State.Gateways.GetValueOrDefault(gateway);
-            state.State.Gateways[gateway] = new GatewayStatus(
-                gateway, entry.ReceivedAt, (seen?.Batches ?? 0) + 1, (seen?.Events ?? 0) + entry.Receipt.Accepted + entry.Receipt.Rejected);
+            GatewayBook.Record(state.State.Gateways, gateway, entry.ReceivedAt, entry.Receipt.Accepted + entry.Receipt.Rejected, _options.MaxGateways);
         }
 
         return effect;
@@ -440,6 +439,7 @@ public sealed class LocationGrain(
         if (now >= _closingRecheck)
         {
             _closingRecheck = now + SlowTickInterval;
+            GatewayBook.ForgetUnseenSince(state.State.Gateways, now - _options.GatewayRetention);
             await CloseOldBucketsAsync(now);
         }
     }
