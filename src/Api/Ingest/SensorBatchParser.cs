@@ -285,13 +285,24 @@ public static class SensorBatchParser
 
     private static string IdOfAlphabet(string id, string name)
     {
-        if (id.Length is 0 or > MaxBatchIdLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
+        if (id.Length is 0 or > MaxBatchIdLength)
         {
-            throw ApiException.Invalid(name, $"{name} must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
+            throw InvalidId(name);
+        }
+
+        foreach (var c in id)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
+            {
+                throw InvalidId(name);
+            }
         }
 
         return id;
     }
+
+    private static ApiException InvalidId(string name) =>
+        ApiException.Invalid(name, $"{name} must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
 
     private static string? ReadOptionalString(ref Utf8JsonReader reader, string name)
     {
