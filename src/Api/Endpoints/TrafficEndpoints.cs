@@ -3,6 +3,7 @@ using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Hosting;
 using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Errors;
+using HeatmapSaas.Grains.Domain.Footfall;
 using HeatmapSaas.Ingest;
 
 namespace HeatmapSaas.Api.Endpoints;
@@ -36,6 +37,11 @@ public static class TrafficEndpoints
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             throw ApiException.Invalid("date", "date must be yyyy-MM-dd");
+        }
+
+        if (!ReportWindow.InRange(day))
+        {
+            throw ApiException.OutOfRange("date", ReportWindow.OutOfRangeMessage("date"));
         }
 
         var step = (interval ?? "hour") switch

@@ -11,9 +11,10 @@ namespace HeatmapSaas.Api.Hubs;
 
 /// <summary>
 /// Gateways that keep a connection open stream batches here (<c>Ingest(location, stream of batches)</c>) and read
-/// one acknowledgement per batch back: the 202 body plus a status. An error answers its batch, never the stream.
+/// one acknowledgement per batch back: the 202 body plus a status. Any error, 5xx included, answers its batch,
+/// never the stream.
 /// </summary>
-public sealed class IngestHub(IGrainFactory grains) : Hub
+public sealed class IngestHub(IGrainFactory grains, ILogger<IngestHub> logger) : Hub
 {
     public const string Path = "/hubs/ingest";
 
@@ -43,8 +44,15 @@ public sealed class IngestHub(IGrainFactory grains) : Hub
             var receipt = await IngestCall.RunAsync(grains, caller, location, SensorBatchParser.ParseJson(body));
             return IngestAck.From(IngestReceiptResponse.From(receipt));
         }
-        catch (Exception e) when (ErrorHandling.ToApiException(e) is { Code: < ApiErrorCode.InternalError } refusal)
+        catch (Exception e) when (e is not OperationCanceledException || !Context.ConnectionAborted.IsCancellationRequested)
         {
+            // Every failure, 5xx included, answers its own batch: the gateway retries that batch, the stream goes on.
+            var refusal = ErrorHandling.ToApiException(e);
+            if (refusal.Code >= ApiErrorCode.InternalError)
+            {
+                logger.LogError(e, "Ingest hub batch {BatchId} for {Location} failed", batchId, location);
+            }
+
             return new IngestAck(batchId, 0, 0, false, [], (int)refusal.Code, ErrorEnvelope.From(refusal).Error, refusal.RetryAfterSeconds);
         }
     }

@@ -21,7 +21,7 @@ public static class SensorBatchParser
         string? batchId = null, gatewayId = null;
         using var readings = new ReadingBuffer();
         var errors = new List<IngestError>();
-        var sawEvents = false;
+        bool sawEvents = false, sawBatchId = false, sawGatewayId = false;
         try
         {
             Expect(ref reader, JsonTokenType.StartObject);
@@ -29,15 +29,17 @@ public static class SensorBatchParser
             {
                 if (reader.ValueTextEquals("batch_id"u8))
                 {
+                    Once(ref sawBatchId, "batch_id");
                     batchId = ReadOptionalString(ref reader, "batch_id");
                 }
                 else if (reader.ValueTextEquals("gateway_id"u8))
                 {
+                    Once(ref sawGatewayId, "gateway_id");
                     gatewayId = ReadOptionalString(ref reader, "gateway_id");
                 }
                 else if (reader.ValueTextEquals("events"u8))
                 {
-                    sawEvents = true;
+                    Once(ref sawEvents, "events");
                     Expect(ref reader, JsonTokenType.StartArray);
                     var index = 0;
                     while (Next(ref reader) != JsonTokenType.EndArray)
@@ -58,18 +60,21 @@ public static class SensorBatchParser
             throw Malformed();
         }
 
+        EndOfBody(ref reader);
+
         if (!sawEvents)
         {
             throw ApiException.Required("events");
         }
 
-        return Finish(ValidBatchId(batchId), gatewayId, readings, errors);
+        return Finish(ValidBatchId(batchId), ValidGatewayId(gatewayId), readings, errors);
     }
 
     /// <summary>One event per line; blank lines are skipped and do not take an index.</summary>
     public static SensorBatch ParseNdjson(ReadOnlySpan<byte> body, string? batchId, string? gatewayId)
     {
         var id = ValidBatchId(batchId);
+        gatewayId = ValidGatewayId(gatewayId);
         using var readings = new ReadingBuffer();
         var errors = new List<IngestError>();
         var index = 0;
@@ -271,13 +276,33 @@ public static class SensorBatchParser
             throw ApiException.Required("batch_id");
         }
 
-        if (batchId.Length > MaxBatchIdLength || !batchId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
+        return IdOfAlphabet(batchId, "batch_id");
+    }
+
+    /// <summary>Optional, but when given held to the batch id's rules: a location remembers every gateway it names.</summary>
+    private static string? ValidGatewayId(string? gatewayId) =>
+        gatewayId is null ? null : IdOfAlphabet(gatewayId, "gateway_id");
+
+    private static string IdOfAlphabet(string id, string name)
+    {
+        if (id.Length is 0 or > MaxBatchIdLength)
         {
-            throw ApiException.Invalid("batch_id", "batch_id must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
+            throw InvalidId(name);
         }
 
-        return batchId;
+        foreach (var c in id)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
+            {
+                throw InvalidId(name);
+            }
+        }
+
+        return id;
     }
+
+    private static ApiException InvalidId(string name) =>
+        ApiException.Invalid(name, $"{name} must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
 
     private static string? ReadOptionalString(ref Utf8JsonReader reader, string name)
     {
@@ -288,6 +313,36 @@ public static class SensorBatchParser
             JsonTokenType.Null => null,
             _ => throw ApiException.Invalid(name, $"{name} must be a string"),
         };
+    }
+
+    /// <summary>A repeated key would be a second, silently merged or overriding batch: refused, not guessed at.</summary>
+    private static void Once(ref bool seen, string name)
+    {
+        if (seen)
+        {
+            throw ApiException.Invalid(name, $"{name} appears more than once; a batch names it once");
+        }
+
+        seen = true;
+    }
+
+    /// <summary>Exactly one JSON object per body: anything after it but whitespace (or a comment) is refused.</summary>
+    private static void EndOfBody(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            // The reader holds one value per document: any further token throws.
+            if (!reader.Read())
+            {
+                return;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new ApiException(ApiErrorCode.InvalidRequest,
+            "The body must hold exactly one JSON object; something follows it. Nothing was counted");
     }
 
     private static void CheckCount(int index)

@@ -128,8 +128,8 @@ public static class CatalogValidation
     {
         var width = body.Width ?? throw ApiException.Required("floor_plan.width");
         var height = body.Height ?? throw ApiException.Required("floor_plan.height");
-        Validate.Range(width, "floor_plan.width", 1, 1_000_000);
-        Validate.Range(height, "floor_plan.height", 1, 1_000_000);
+        Validate.Range(width, "floor_plan.width", 1, FloorPlan.MaxSize);
+        Validate.Range(height, "floor_plan.height", 1, FloorPlan.MaxSize);
         return new FloorPlan(width, height);
     }
 }

@@ -388,13 +388,14 @@
 
     const totals = [...cellTotals().values()].filter(([, , count]) => count > 0);
     const max = totals.reduce((m, [, , count]) => Math.max(m, count), 0);
-    const size = state.heatmap?.cell_size ?? 10;
+    // Cells arrive as their centres in floor units (as REST data_points): each spans half a cell either side.
+    const half = (state.heatmap?.cell_size ?? 10) / 2;
     ctx.globalAlpha = HEAT_ALPHA;
     for (const [x, y, count] of totals) {
-      const x0 = Math.round(x * size * sx);
-      const y0 = Math.round(y * size * sy);
-      const x1 = Math.round((x + 1) * size * sx);
-      const y1 = Math.round((y + 1) * size * sy);
+      const x0 = Math.round((x - half) * sx);
+      const y0 = Math.round((y - half) * sy);
+      const x1 = Math.round((x + half) * sx);
+      const y1 = Math.round((y + half) * sy);
       ctx.fillStyle = colourOf(count, max);
       ctx.fillRect(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0));
     }

@@ -5,6 +5,12 @@ namespace HeatmapSaas.Catalog;
 public sealed record FloorPlan([property: Id(0)] double Width, [property: Id(1)] double Height)
 {
     public static readonly FloorPlan Default = new(1000, 1000);
+
+    /// <summary>
+    /// The widest and deepest floor: what 10-unit base cells (x, y ≤ 65,534, <c>IntensityGrid.MaxCell</c>) address,
+    /// so no two positions farther apart than a cell ever share one.
+    /// </summary>
+    public const double MaxSize = 655_340;
 }
 
 /// <summary>A store, venue or zone as configured by its tenant.</summary>

@@ -11,7 +11,10 @@ public interface ILiveObserver : IGrainObserver
     void LocationCountersChanged(LocationCounters counters);
 }
 
-/// <summary>A heatmap's cells in one bucket: <c>[x, y, count]</c> in heatmap cells, each count the bucket's absolute total.</summary>
+/// <summary>
+/// A heatmap's cells in one bucket: <c>[x, y, count]</c>, x and y the cell centre in floor units exactly as REST
+/// <c>data_points</c>, each count the bucket's absolute total.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record HeatmapFrame(
     [property: Id(0)] string HeatmapId,

@@ -160,7 +160,8 @@ public sealed class HeatmapGrain(
     private HeatmapFrame Frame(HeatmapView view, TimeBucket bucket, IReadOnlyList<GridCell> cells) => new(
         this.GetPrimaryKeyString(),
         bucket.Start,
-        cells.Select(c => new[] { c.X, (double)c.Y, view.Shown(c.Value) }).ToArray(),
+        // The cell centre in floor units, exactly as REST data_points: one coordinate system for every client.
+        cells.Select(c => new[] { (c.X + 0.5) * view.CellSize, (c.Y + 0.5) * view.CellSize, view.Shown(c.Value) }).ToArray(),
         view.GridOf(bucket.Index) is { } grid ? view.Shown(grid.Max) : 0,
         _newestTs);
 

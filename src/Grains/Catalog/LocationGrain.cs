@@ -170,13 +170,16 @@ public sealed class LocationGrain(
             return append.Entry.Receipt with { Duplicate = true };
         }
 
-        await ApplyAndForwardAsync(append.Entry);
+        var applied = await ApplyAndForwardAsync(append.Entry);
         if (_uncheckpointed >= _options.CheckpointEveryBatches)
         {
             await TryCheckpointAsync();
         }
 
-        return receipt;
+        return applied
+            ? receipt
+            : throw new ApiException(ApiErrorCode.InternalError,
+                "The batch was stored but could not be applied; it is quarantined and counts nothing");
     }
 
     /// <summary>Applies what the log holds above the applied position (after an append of unknown outcome).</summary>
@@ -206,11 +209,17 @@ public sealed class LocationGrain(
         _logAhead = false;
     }
 
-    private async Task ApplyAndForwardAsync(LoggedBatch entry)
+    /// <summary>Applies a logged batch and forwards its effect; false when it was quarantined.</summary>
+    private async Task<bool> ApplyAndForwardAsync(LoggedBatch entry)
     {
-        var effect = Apply(entry);
+        if (Apply(entry) is not { } effect)
+        {
+            return false;
+        }
+
         Live.MarkChanged(CountersPush);
         await ForwardToHeatmapsAsync(entry.Position, effect);
+        return true;
     }
 
     private ApiException LogUnavailable(Exception e)
@@ -277,7 +286,8 @@ public sealed class LocationGrain(
     public Task<GatewayStatus[]> GetGatewaysAsync(long tenantId)
     {
         _ = Owned(tenantId);
-        return Task.FromResult(state.State.Gateways.Values.OrderBy(g => g.GatewayId, StringComparer.Ordinal).ToArray());
+        // Those past the retention but not yet forgotten by a tick are already gone for callers.
+        return Task.FromResult(GatewayBook.SeenSince(state.State.Gateways, clock.GetUtcNow() - _options.GatewayRetention));
     }
 
     public async Task AttachHeatmapAsync(Heatmap heatmap)
@@ -315,9 +325,28 @@ public sealed class LocationGrain(
         return new GridSnapshot(position, live.Where(b => b.Cells.Length > 0).ToArray());
     }
 
-    private BatchEffect Apply(LoggedBatch entry)
+    /// <summary>
+    /// Applies a logged batch; null when applying it threw. Validation before the append should make that impossible,
+    /// so it means a bug (or a batch logged by an older build): the batch is quarantined — it stays in the log, is
+    /// logged as an error and counted in <c>heatmap_ingest_quarantined_batches_total</c> — and skipped, so one batch
+    /// can never stop a location, now or at any later activation. A failure part-way leaves what was applied before
+    /// it; the replay does the same, so the state after a restart is the state before it.
+    /// </summary>
+    private BatchEffect? Apply(LoggedBatch entry)
     {
-        var effect = BatchValidator.ApplyAccepted(_ledger, entry.Accepted, entry.ReceivedAt);
+        BatchEffect? effect;
+        try
+        {
+            effect = BatchValidator.ApplyAccepted(_ledger, entry.Accepted, entry.ReceivedAt);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            CheckpointMetrics.QuarantinedBatches.Add(1);
+            logger.LogError(e, "Batch {BatchId} (log position {Position}) of {Location} could not be applied; quarantined and skipped",
+                entry.BatchId, entry.Position, LocationId);
+            effect = null;
+        }
+
         _appliedPosition = entry.Position;
         if (_uncheckpointed++ == 0)
         {
@@ -325,6 +354,11 @@ public sealed class LocationGrain(
         }
 
         CheckpointMetrics.LogDepth.Add(1);
+        if (effect is null)
+        {
+            return null;
+        }
+
         _usageStale = true;
         var month = RollupStream.MonthOf(entry.ReceivedAt);
         if (month != state.State.UsageMonth)
@@ -336,9 +370,7 @@ public sealed class LocationGrain(
         state.State.MonthBatches++;
         if (entry.GatewayId is { } gateway)
         {
-            var seen = state.State.Gateways.GetValueOrDefault(gateway);
-            state.State.Gateways[gateway] = new GatewayStatus(
-                gateway, entry.ReceivedAt, (seen?.Batches ?? 0) + 1, (seen?.Events ?? 0) + entry.Receipt.Accepted + entry.Receipt.Rejected);
+            GatewayBook.Record(state.State.Gateways, gateway, entry.ReceivedAt, entry.Receipt.Accepted + entry.Receipt.Rejected, _options.MaxGateways);
         }
 
         return effect;
@@ -407,6 +439,7 @@ public sealed class LocationGrain(
         if (now >= _closingRecheck)
         {
             _closingRecheck = now + SlowTickInterval;
+            GatewayBook.ForgetUnseenSince(state.State.Gateways, now - _options.GatewayRetention);
             await CloseOldBucketsAsync(now);
         }
     }

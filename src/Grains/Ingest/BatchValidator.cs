@@ -5,9 +5,18 @@ using HeatmapSaas.Ingest;
 
 namespace HeatmapSaas.Grains.Ingest;
 
-/// <summary>The checks only the location can make: the floor plan's bounds and the clock's horizons.</summary>
+/// <summary>
+/// The checks made before the log append (the commit point): the floor plan's bounds, the clock's horizons and the
+/// range of every value that will be summed, so that no accepted event can make applying a batch fail, now or on replay.
+/// </summary>
 public static class BatchValidator
 {
+    /// <summary>
+    /// A conversion's <c>value</c> lies within ±this. Sums are decimals (at most 7.9 × 10^28): with this bound they
+    /// cannot overflow before 7.9 × 10^16 conversions, centuries of a location at its rate limit.
+    /// </summary>
+    public const double MaxConversionValue = 1_000_000_000_000;
+
     public static (SensorReading[] Accepted, IngestReceipt Receipt) Validate(
         SensorBatch batch, FloorPlan floor, DateTimeOffset now, IngestOptions options)
     {
@@ -50,7 +59,9 @@ public static class BatchValidator
             for (var i = 0; i < readings.Length; i++)
             {
                 var r = readings[i];
-                events[i] = new SensorEvent((SensorEventKind)r.Kind, r.TrackId, r.TsMillis, r.X, r.Y, (decimal)r.Value, r.ProductId);
+                // Only a conversion's value is checked and summed; any other event's is ignored.
+                var value = r.Kind == ReadingKind.Conversion ? (decimal)r.Value : 0m;
+                events[i] = new SensorEvent((SensorEventKind)r.Kind, r.TrackId, r.TsMillis, r.X, r.Y, value, r.ProductId);
             }
 
             return ledger.Apply(events.AsSpan(0, readings.Length), receivedAt);
@@ -74,11 +85,20 @@ public static class BatchValidator
             return new IngestError(reading.Index, IngestError.TsTooOld, "ts is older than the late-arrival horizon");
         }
 
+        // Written as "not inside" so that NaN is outside too. A floor stored before floors were bounded may be
+        // wider than cells address: positions past FloorPlan.MaxSize are refused rather than piled into the last cell.
         if (reading.Kind is ReadingKind.Position or ReadingKind.Interaction
-            && (reading.X < 0 || reading.X >= floor.Width || reading.Y < 0 || reading.Y >= floor.Height))
+            && !(reading.X >= 0 && reading.X < Math.Min(floor.Width, FloorPlan.MaxSize)
+                 && reading.Y >= 0 && reading.Y < Math.Min(floor.Height, FloorPlan.MaxSize)))
         {
             return new IngestError(reading.Index, IngestError.OutOfBounds,
                 $"x, y must lie on the floor plan (0 ≤ x < {floor.Width}, 0 ≤ y < {floor.Height})");
+        }
+
+        if (reading.Kind == ReadingKind.Conversion && !(Math.Abs(reading.Value) <= MaxConversionValue))
+        {
+            return new IngestError(reading.Index, IngestError.InvalidValue,
+                $"value must be a number between -{MaxConversionValue:0} and {MaxConversionValue:0}");
         }
 
         return null;

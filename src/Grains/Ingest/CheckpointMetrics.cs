@@ -20,4 +20,7 @@ public static class CheckpointMetrics
 
     /// <summary>Batches applied again from the log on activation (or after an append whose outcome was unknown).</summary>
     public static readonly Counter<long> ReplayedBatches = Meter.CreateCounter<long>("heatmap_ingest_replayed_batches_total");
+
+    /// <summary>Logged batches that threw while being applied and were skipped (kept in the log) so the location serves on.</summary>
+    public static readonly Counter<long> QuarantinedBatches = Meter.CreateCounter<long>("heatmap_ingest_quarantined_batches_total");
 }

@@ -25,4 +25,10 @@ public sealed class IngestOptions
     /// they are most of a location's memory, and only a heatmap's backfill or recall reads them.
     /// </summary>
     public TimeSpan GridWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gateways a location remembers (<c>/gateways</c>); past it the least recently seen is forgotten.</summary>
+    public int MaxGateways { get; set; } = 1_000;
+
+    /// <summary>A gateway unseen for this long is forgotten.</summary>
+    public TimeSpan GatewayRetention { get; set; } = TimeSpan.FromDays(30);
 }

@@ -75,6 +75,81 @@ public sealed class IngestApiTests(FixedClockApiHost host) : IClassFixture<Fixed
     }
 
     [Fact]
+    public async Task Conversion_values_outside_the_range_are_refused_per_event_and_the_location_serves_on()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var location = await NewLocation(tenant);
+        var body = """
+            {"batch_id":"poison-1","events":[
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":1e29},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":5e28},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":5e28},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":-1e29},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":1000000000001},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":1000000000000},
+              {"type":"conversion","ts":"2020-01-01T10:00:00Z","value":19.99}]}
+            """;
+        var receipt = await (await tenant.Http.PostAsync($"/v1/locations/{location}/events", HttpAssertions.JsonBody(body))).Json(202);
+        Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
+        var errors = receipt.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("code").GetString()!)).ToArray();
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => (i, "invalid_value")), errors);
+        var again = await (await tenant.Http.PostAsync($"/v1/locations/{location}/events", HttpAssertions.JsonBody(body))).Json(202);
+        Assert.True(again.GetProperty("duplicate").GetBoolean());
+
+        var analytics = await (await tenant.Http.GetAsync($"/v1/locations/{location}/analytics?start_date=2020-01-01&end_date=2020-01-01")).Json(200);
+        Assert.Equal(2, analytics.GetProperty("daily_breakdown")[0].GetProperty("conversions").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("{\"batch_id\":\"s-1\",\"events\":[EV]} trailing", null)]
+    [InlineData("{\"batch_id\":\"s-2\",\"events\":[EV]}{\"batch_id\":\"s-2b\",\"events\":[EV]}", null)]
+    [InlineData("{\"batch_id\":\"s-3\",\"events\":[EV],\"events\":[EV]}", "events")]
+    [InlineData("{\"batch_id\":\"s-4\",\"batch_id\":\"s-4b\",\"events\":[EV]}", "batch_id")]
+    [InlineData("{\"batch_id\":\"s-5\",\"gateway_id\":\"a\",\"gateway_id\":\"b\",\"events\":[EV]}", "gateway_id")]
+    public async Task A_body_is_exactly_one_object_with_each_key_once(string body, string? parameter)
+    {
+        var tenant = await host.CreateTenantAsync();
+        var location = await NewLocation(tenant);
+        var json = body.Replace("EV", """{"type":"position","track_id":"a","ts":"2020-01-01T10:00:00Z","x":1,"y":1}""");
+        var error = await (await tenant.Http.PostAsync($"/v1/locations/{location}/events", HttpAssertions.JsonBody(json))).Error(400, "INVALID_REQUEST", parameter);
+        Assert.Contains(parameter ?? "exactly one JSON object", error.GetProperty("message").GetString());
+        var last = await (await tenant.Http.GetAsync($"/v1/locations/last-update/{location}")).Json(200);
+        Assert.Equal(JsonValueKind.Null, last[0].GetProperty("last-update").ValueKind);
+
+        var lines = "{\"type\":\"position\",\"track_id\":\"a\",\"ts\":\"2020-01-01T10:00:00Z\",\"x\":5,\"y\":5} {\"type\":\"track_end\",\"track_id\":\"a\",\"ts\":\"2020-01-01T10:00:01Z\"}\n";
+        await (await tenant.Http.PostAsync($"/v1/locations/{location}/events?batch_id=nd-strict",
+            new StringContent(lines, Encoding.UTF8, "application/x-ndjson"))).Error(400, "INVALID_REQUEST");
+    }
+
+    [Fact]
+    public async Task Floors_end_where_cells_end_and_the_widest_floor_keeps_its_far_cells_apart()
+    {
+        var tenant = await host.CreateTenantAsync();
+        foreach (var (width, parameter) in new[] { (655_341.0, "floor_plan.width"), (1_000_000.0, "floor_plan.width") })
+        {
+            var refused = await (await tenant.Http.PostAsJsonAsync("/v1/locations", new { name = "Too Wide", floor_plan = new { width, height = 100 } }))
+                .Error(400, "INVALID_REQUEST", parameter);
+            Assert.Equal("out_of_range", refused.GetProperty("details").GetProperty("type").GetString());
+        }
+
+        var location = (await (await tenant.Http.PostAsJsonAsync("/v1/locations", new { name = "Widest", floor_plan = new { width = 655_340, height = 655_340 } })).Json(201))
+            .GetProperty("id").GetString()!;
+        var heatmap = (await (await tenant.Http.PostAsJsonAsync("/v1/heatmaps", new { name = "Far", location_id = location, type = "customer_flow", cell_size = 10 })).Json(201))
+            .GetProperty("id").GetString()!;
+        var receipt = await (await tenant.Http.PostAsync($"/v1/locations/{location}/events", HttpAssertions.JsonBody(Batch("far",
+            ("position", "a", "2020-01-01T10:00:00Z", 655_339.9, 655_339.9),
+            ("position", "b", "2020-01-01T10:00:00Z", 655_320, 655_339.9),
+            ("position", "c", "2020-01-01T10:00:00Z", 700_000, 1),
+            ("position", "d", "2020-01-01T10:00:00Z", 999_999, 1))))).Json(202);
+        Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
+        Assert.Equal(["out_of_bounds", "out_of_bounds"], receipt.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("code").GetString()));
+
+        var data = await (await tenant.Http.GetAsync($"/v1/heatmaps/{heatmap}/data?start_date=2020-01-01&end_date=2020-01-01")).Json(200);
+        var xs = data.GetProperty("data_points").EnumerateArray().Select(p => p.GetProperty("x").GetDouble()).Order().ToArray();
+        Assert.Equal([655_325.0, 655_335.0], xs);
+    }
+
+    [Fact]
     public async Task More_than_10000_events_is_413()
     {
         var tenant = await host.CreateTenantAsync();

@@ -44,7 +44,7 @@ public sealed class LeadingEdgePushTests(HourlyPushHost host) : IClassFixture<Ho
         using var deadline = new CancellationTokenSource(Patience);
         var frame = await updates.Reader.ReadAsync(deadline.Token);
         Assert.Equal(heatmap, frame.GetProperty("heatmap_id").GetString());
-        Assert.Equal("[[2,3,1]]", frame.GetProperty("cells").GetRawText());
+        Assert.Equal("[[25,35,1]]", frame.GetProperty("cells").GetRawText());
         Assert.Equal(ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), frame.GetProperty("ts").GetString());
         var latest = await counters.Reader.ReadAsync(deadline.Token);
         Assert.Equal(1, latest.GetProperty("visitors_today").GetInt64());

@@ -32,7 +32,12 @@ public sealed class LiveHubTests(ApiHost host) : IClassFixture<ApiHost>
         var snapshot = await dashboard.InvokeAsync<JsonElement>("SubscribeHeatmap", heatmap);
         var frame = Assert.Single(snapshot.EnumerateArray());
         Assert.Equal(heatmap, frame.GetProperty("heatmap_id").GetString());
-        Assert.Equal("[[0,0,1]]", frame.GetProperty("cells").GetRawText());
+        // The cell centre in floor units, as REST data_points give it.
+        Assert.Equal("[[10,10,1]]", frame.GetProperty("cells").GetRawText());
+        var today = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var rest = (await (await tenant.Http.GetAsync($"/v1/heatmaps/{heatmap}/data?start_date={today}&end_date={today}")).Json(200))
+            .GetProperty("data_points").EnumerateArray().Single();
+        Assert.Equal((rest.GetProperty("x").GetDouble(), rest.GetProperty("y").GetDouble()), (frame.GetProperty("cells")[0][0].GetDouble(), frame.GetProperty("cells")[0][1].GetDouble()));
         var initial = await dashboard.InvokeAsync<JsonElement>("SubscribeLocation", "live-store");
         Assert.Equal(1, initial.GetProperty("visitors_today").GetInt64());
         Assert.Equal(1, initial.GetProperty("occupancy").GetInt32());
@@ -45,7 +50,7 @@ public sealed class LiveHubTests(ApiHost host) : IClassFixture<ApiHost>
         while (total < 3)
         {
             var update = await updates.Reader.ReadAsync(deadline.Token);
-            total = update.GetProperty("cells").EnumerateArray().Single(c => c[0].GetDouble() == 0 && c[1].GetDouble() == 0)[2].GetDouble();
+            total = update.GetProperty("cells").EnumerateArray().Single(c => c[0].GetDouble() == 10 && c[1].GetDouble() == 10)[2].GetDouble();
             Assert.InRange(total, 2, 3);
         }
 

@@ -85,6 +85,40 @@ public class LocalCalendarTests
         Assert.Equal(Utc("2024-10-26T22:00:00Z"), Berlin.MidnightUtc(new DateOnly(2024, 10, 27)));
     }
 
+    /// <summary>
+    /// Pacific/Chatham shifts by 45 minutes (02:45 ↔ 03:45), Australia/Lord_Howe by 30 (01:30/02:00 ↔ 02:00/02:30): the
+    /// hour that begins part-way through starts at the change, not at hh:00 of the new offset (an instant of another
+    /// hour), so no two periods of any granularity share a start, and every period begins at its first bucket.
+    /// </summary>
+    [Theory]
+    [InlineData("Pacific/Chatham", "2025-04-06", "02:00+13:45x4 03:00+13:45x3 02:45+12:45x1 03:00+12:45x4", 100)]
+    [InlineData("Pacific/Chatham", "2025-09-28", "01:00+12:45x4 02:00+12:45x3 03:45+13:45x1 04:00+13:45x4", 92)]
+    [InlineData("Australia/Lord_Howe", "2025-04-06", "00:00+11:00x4 01:00+11:00x4 01:30+10:30x2 02:00+10:30x4", 98)]
+    [InlineData("Australia/Lord_Howe", "2025-10-05", "01:00+10:30x4 02:30+11:00x2 03:00+11:00x4", 94)]
+    public void Hours_after_a_fractional_dst_shift_start_at_the_first_instant_of_their_occurrence(
+        string zone, string date, string rowsAroundTheShift, int buckets)
+    {
+        var calendar = Zone(zone);
+        var day = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
+        var hours = calendar.Hours(day);
+        Assert.Equal(buckets, hours.Sum(h => h.BucketCount));
+        Assert.Contains(rowsAroundTheShift, Rows(hours));
+
+        // From the previous local midnight to the next day's end, whole periods only: each starts at its first bucket.
+        var from = calendar.FirstBucketOf(day.AddDays(-1));
+        var to = calendar.Day(day.AddDays(1)).EndExclusive;
+        foreach (var granularity in new[] { Granularity.QuarterHour, Granularity.Hour, Granularity.Day })
+        {
+            var periods = calendar.Split(from, to, granularity);
+            Assert.All(periods, p => Assert.Equal(p.First.Start, p.Start.ToUniversalTime()));
+            Assert.Equal(periods.Count, periods.Select(p => p.Start.UtcTicks).Distinct().Count());
+        }
+
+        var weeks = calendar.Split(from, to, Granularity.Week);
+        Assert.Equal(weeks.Count, weeks.Select(w => w.Start.UtcTicks).Distinct().Count());
+        Assert.All(weeks, w => Assert.Equal(calendar.MidnightUtc(LocalCalendar.MondayOf(w.Date)), w.Start.ToUniversalTime()));
+    }
+
     [Fact]
     public void Kathmandu_hours_start_at_a_quarter_past_the_utc_hour_and_buckets_still_tile_them()
     {

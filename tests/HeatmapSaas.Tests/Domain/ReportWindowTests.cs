@@ -86,6 +86,18 @@ public class ReportWindowTests
     }
 
     [Theory]
+    [InlineData("0001-01-01", "2025-12-01", "start_date")]
+    [InlineData("1969-12-31T23:59:59Z", "2025-12-01", "start_date")]
+    [InlineData("2025-01-01", "9999-12-31", "end_date")]
+    [InlineData("2025-01-01", "2101-01-01T00:00", "end_date")]
+    public void A_bound_outside_1970_to_2100_is_out_of_range(string start, string end, string parameter)
+    {
+        var error = Refused(start, end);
+        Assert.Equal(parameter, error.Parameter);
+        Assert.Equal("out_of_range", error.Type);
+    }
+
+    [Theory]
     [InlineData("2025-01-02", "2025-01-01")]
     [InlineData("2025-01-02T00:00:00Z", "2025-01-01T23:00:00Z")]
     [InlineData("2025-01-02T00:00", "2025-01-01")]

@@ -450,11 +450,21 @@ internal sealed class LocalTime
 
     public DateOnly DateOf(long bucket) => DateOnly.FromDateTime(StartOf(bucket).DateTime);
 
-    /// <summary>The local hour a bucket is in, as its nominal start (hh:00) with the offset then in force.</summary>
+    /// <summary>
+    /// The local hour a bucket is in, as the first instant of that hour's occurrence: the start of the earliest of the
+    /// consecutive buckets with the same local date, hour and offset (hh:00 unless a DST change of under an hour
+    /// began the occurrence part-way through).
+    /// </summary>
     public DateTimeOffset HourStartOf(long bucket)
     {
-        var start = StartOf(bucket);
-        return new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, 0, 0, start.Offset);
+        static (DateTime Hour, TimeSpan Offset) HourOf(DateTimeOffset s) => (new DateTime(s.Year, s.Month, s.Day, s.Hour, 0, 0), s.Offset);
+        var key = HourOf(StartOf(bucket));
+        while (HourOf(StartOf(bucket - 1)) == key)
+        {
+            bucket--;
+        }
+
+        return StartOf(bucket);
     }
 
     /// <summary>Every bucket whose start lies on the local date, in time order (scans ±14 h around the UTC day).</summary>

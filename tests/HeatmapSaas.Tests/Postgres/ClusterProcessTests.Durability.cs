@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Threading.Channels;
 using HeatmapSaas.Ingest;
+using Microsoft.AspNetCore.SignalR.Client;
 using HeatmapSaas.Tests.Api;
 
 namespace HeatmapSaas.Tests.Postgres;
@@ -21,10 +23,12 @@ public sealed partial class ClusterProcessTests
     [Fact]
     public Task Killing_the_only_process_mid_ingest_loses_and_doubles_nothing() => WithNodeOutput(async () =>
     {
-        var (node, restart) = await StartSingleNodeAsync("kill_only_process", FrequentCheckpoints);
+        var (node, restart, database) = await StartSingleNodeAsync("kill_only_process", FrequentCheckpoints);
         var (key, slug) = await CreateStoreAsync(node, "Kill Store");
         using var http = Client(node, key);
-        var gateway = new GatewayReplay(slug, seed: 7, batches: 40, visitsPerBatch: 12, DateTimeOffset.UtcNow);
+        var locationId = (await (await http.GetAsync($"/v1/locations/{slug}")).Json(200)).GetProperty("id").GetString()!;
+        // Every third batch also carries poison conversions, which must be refused before the log and never count.
+        var gateway = new GatewayReplay(slug, seed: 7, batches: 40, visitsPerBatch: 12, DateTimeOffset.UtcNow, poisonEvery: 3);
         var killed = new TaskCompletionSource();
         // The kill comes from the gateway's own loop after its 15th acknowledgement, while the 16th is being sent.
         var sending = gateway.RunAsync(() => http, async acknowledged =>
@@ -44,6 +48,9 @@ public sealed partial class ClusterProcessTests
 
         await killed.Task;
         var acknowledgedBeforeRestart = gateway.Acknowledged;
+        // A batch an older build acknowledged without the value check: applying it throws, on every replay. The
+        // restarted location quarantines it and serves; it counts nothing.
+        await LogUnappliableBatchAsync(database, locationId);
         var recovery = System.Diagnostics.Stopwatch.StartNew();
         await restart();
         var ready = recovery.Elapsed;
@@ -56,7 +63,17 @@ public sealed partial class ClusterProcessTests
                          $"{acknowledgedBeforeRestart} batches acknowledged before the kill, all answered after it");
         await AssertDuplicatesAsync(http, gateway, gateway.Batches.Take(20));
         await AssertAnswersAsync(http, gateway);
+        Assert.Equal(1, await MetricAsync(http, "heatmap_ingest_quarantined_batches_total"));
     });
+
+    private static async Task LogUnappliableBatchAsync(string database, string locationId)
+    {
+        await using var source = Npgsql.NpgsqlDataSource.Create(database);
+        var poison = new SensorReading(0, ReadingKind.Conversion, null, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), 0, 0, 1e29, null);
+        var receipt = new IngestReceipt("older-build-1", 1, 0, false, []);
+        await new HeatmapSaas.Grains.Ingest.PostgresIngestLog(source).AppendAsync(locationId,
+            new HeatmapSaas.Grains.Ingest.LoggedBatch(0, "older-build-1", "gw-old", [poison], receipt, DateTimeOffset.UtcNow));
+    }
 
     [Fact]
     public Task Killing_a_silo_mid_ingest_while_gateways_retry_keeps_every_count_exact() => WithNodeOutput(async () =>
@@ -119,7 +136,7 @@ public sealed partial class ClusterProcessTests
     [Fact]
     public Task While_PostgreSQL_is_down_ingest_answers_503_live_queries_answer_and_service_comes_back() => WithNodeOutput(async () =>
     {
-        var (node, _) = await StartSingleNodeAsync("postgres_down", FrequentCheckpoints);
+        var (node, _, _) = await StartSingleNodeAsync("postgres_down", FrequentCheckpoints);
         var (key, slug) = await CreateStoreAsync(node, "Outage Store");
         using var http = Client(node, key);
         var gateway = new GatewayReplay(slug, seed: 11, batches: 30, visitsPerBatch: 10, DateTimeOffset.UtcNow);
@@ -135,9 +152,34 @@ public sealed partial class ClusterProcessTests
             await Task.CompletedTask;
         });
 
+        // A gateway on the ingest hub, at a store of its own (its events stay out of the reference's store).
+        var hubStore = (await (await http.PostAsJsonAsync("/v1/locations", new { name = "Hub Outage Store", timezone = "UTC" })).Json(201))
+            .GetProperty("slug").GetString()!;
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(node.BaseAddress, "/hubs/ingest"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(key))
+            .Build();
+        await hub.StartAsync();
+        var hubBatches = Channel.CreateUnbounded<JsonElement>();
+        await using var acks = hub.StreamAsync<JsonElement>("Ingest", hubStore, hubBatches.Reader.ReadAllAsync()).GetAsyncEnumerator();
+        var hubBatch = JsonDocument.Parse($$"""
+            {"batch_id":"hub-outage-1","gateway_id":"gw-hub","events":[{"type":"position","track_id":"h","ts":"{{DateTimeOffset.UtcNow.AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ}}","x":1,"y":1}]}
+            """).RootElement.Clone();
+
+        async Task<JsonElement> SendOnHub()
+        {
+            await hubBatches.Writer.WriteAsync(hubBatch);
+            Assert.True(await acks.MoveNextAsync(), "the ingest hub ended the stream");
+            return acks.Current;
+        }
+
         await stopped.Task;
         try
         {
+            // A 5xx answers its batch on the hub, and the stream goes on.
+            var outage = await SendOnHub();
+            Assert.Equal(503, outage.GetProperty("status").GetInt32());
+            Assert.Equal("SERVICE_UNAVAILABLE", outage.GetProperty("error").GetProperty("code").GetString());
+
             // Live data is in grain memory: it keeps answering, and it answers all that was acknowledged.
             var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             await (await http.GetAsync($"/v1/traffic/impression-counts/{slug}/{today}")).Json(200);
@@ -162,13 +204,20 @@ public sealed partial class ClusterProcessTests
         await node.WaitUntilOkAsync("/health/ready", StartTimeout);
         await AssertAnswersAsync(http, gateway);
         await AssertDuplicatesAsync(http, gateway, gateway.Batches.Take(12));
+
+        // The same stream, once PostgreSQL is back, acknowledges the retried batch.
+        var retried = await SendOnHub();
+        Assert.Equal(202, retried.GetProperty("status").GetInt32());
+        Assert.Equal(1, retried.GetProperty("accepted").GetInt32());
+        hubBatches.Writer.Complete();
+        Assert.False(await acks.MoveNextAsync());
     });
 
     [Fact]
     public Task A_graceful_stop_checkpoints_every_location_so_a_restart_replays_nothing() => WithNodeOutput(async () =>
     {
         // Checkpoints by count or time never come during the test: only the shutdown's can.
-        var (node, restart) = await StartSingleNodeAsync("graceful_stop", new()
+        var (node, restart, _) = await StartSingleNodeAsync("graceful_stop", new()
         {
             ["Heatmap__Ingest__CheckpointEveryBatches"] = "100000",
             ["Heatmap__Ingest__CheckpointInterval"] = "1.00:00:00",
@@ -197,17 +246,18 @@ public sealed partial class ClusterProcessTests
     /// One API process hosting its silo on a fresh database, ready; and how to start it again on the same ports (the
     /// same silo, a newer generation of it), as a restarted service does.
     /// </summary>
-    private async Task<(NodeProcess Node, Func<Task> Restart)> StartSingleNodeAsync(string databasePrefix, Dictionary<string, string> extra)
+    private async Task<(NodeProcess Node, Func<Task> Restart, string Database)> StartSingleNodeAsync(string databasePrefix, Dictionary<string, string> extra)
     {
         var ports = DistinctFreePorts(3);
-        var environment = Settings(postgres.CreateDatabase(databasePrefix), new(extra)
+        var database = postgres.CreateDatabase(databasePrefix);
+        var environment = Settings(database, new(extra)
         {
             ["Orleans__SiloPort"] = Text(ports[1]),
             ["Orleans__GatewayPort"] = Text(ports[2]),
         });
         var node = Start("api", NodeProcess.ApiAssembly, ports[0], environment);
         await node.WaitUntilOkAsync("/health/ready", StartTimeout);
-        return (node, () => Start("api (restarted)", NodeProcess.ApiAssembly, ports[0], environment).WaitUntilOkAsync("/health/ready", StartTimeout));
+        return (node, () => Start("api (restarted)", NodeProcess.ApiAssembly, ports[0], environment).WaitUntilOkAsync("/health/ready", StartTimeout), database);
     }
 
     /// <summary>A tenant (enterprise, so no request quota interferes) with one UTC store; its key and the store's slug.</summary>

@@ -19,8 +19,16 @@ internal sealed class GatewayReplay
     private readonly Dictionary<string, JsonElement> _receipts = [];
     private int _acknowledged;
 
-    public GatewayReplay(string location, int seed, int batches, int visitsPerBatch, DateTimeOffset now)
+    /// <summary>Conversions whose values no location may accept (sums past decimal's range, doubles' extremes).</summary>
+    public static readonly string[] PoisonValues = ["1e29", "5e28", "5e28", "-1e29", "1.7976931348623157e308"];
+
+    private readonly int _poisonEvery;
+
+    /// <param name="poisonEvery">Every so many batches (0: none) also carry <see cref="PoisonValues"/> conversions,
+    /// which the location must refuse as <c>invalid_value</c>; they are not part of <see cref="Batches"/>.</param>
+    public GatewayReplay(string location, int seed, int batches, int visitsPerBatch, DateTimeOffset now, int poisonEvery = 0)
     {
+        _poisonEvery = poisonEvery;
         Location = location;
         Reference = new ReferenceStore(1000, 1000, 30, "UTC");
         var rng = new Random(seed);
@@ -49,6 +57,14 @@ internal sealed class GatewayReplay
         foreach (var batch in _batches)
         {
             var receipt = await SendUntilAcknowledgedAsync(client, batch, ct);
+            if (IsPoisoned(batch))
+            {
+                // Whether first answer or duplicate, the poison was refused event by event, the rest accepted.
+                Assert.Equal(batch.Readings.Length, receipt.GetProperty("accepted").GetInt32());
+                Assert.Equal(PoisonValues.Length, receipt.GetProperty("rejected").GetInt32());
+                Assert.All(receipt.GetProperty("errors").EnumerateArray(), e => Assert.Equal("invalid_value", e.GetProperty("code").GetString()));
+            }
+
             _receipts[batch.BatchId] = receipt;
             Reference.Ingest(batch, DateTimeOffset.UtcNow);
             var count = Interlocked.Increment(ref _acknowledged);
@@ -122,7 +138,9 @@ internal sealed class GatewayReplay
         return new SensorBatch(batchId, "gw-1", ordered, []);
     }
 
-    private static string Json(SensorBatch batch)
+    private bool IsPoisoned(SensorBatch batch) => _poisonEvery > 0 && _batches.IndexOf(batch) % _poisonEvery == 0;
+
+    private string Json(SensorBatch batch)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -164,6 +182,15 @@ internal sealed class GatewayReplay
                 }
 
                 json.WriteEndObject();
+            }
+
+            if (IsPoisoned(batch))
+            {
+                var ts = DateTimeOffset.FromUnixTimeMilliseconds(batch.Readings[^1].TsMillis).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+                foreach (var value in PoisonValues)
+                {
+                    json.WriteRawValue($$"""{"type":"conversion","ts":"{{ts}}","value":{{value}}}""");
+                }
             }
 
             json.WriteEndArray();

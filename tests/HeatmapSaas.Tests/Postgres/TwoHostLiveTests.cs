@@ -62,7 +62,7 @@ public sealed class TwoHostLiveTests(PostgresFixture postgres)
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var update = await updates.Reader.ReadAsync(deadline.Token);
         Assert.Equal(heatmap, update.GetProperty("heatmap_id").GetString());
-        Assert.Equal("[[0,0,1]]", update.GetProperty("cells").GetRawText());
+        Assert.Equal("[[5,5,1]]", update.GetProperty("cells").GetRawText());
     }
 
     private sealed class SettingsApiHost(Dictionary<string, string?> settings) : ApiHost

@@ -175,10 +175,32 @@ public sealed class LocalCalendar
 
     private DateTimeOffset NominalStart(PeriodKey key, Granularity granularity) => granularity switch
     {
-        Granularity.QuarterHour or Granularity.Hour =>
-            new DateTimeOffset(key.Date.ToDateTime(new TimeOnly(key.Hour, key.Minute)), key.Offset),
+        Granularity.QuarterHour => new DateTimeOffset(key.Date.ToDateTime(new TimeOnly(key.Hour, key.Minute)), key.Offset),
+        Granularity.Hour => HourStart(key),
         _ => ToLocal(FirstBucketOf(key.Date).Start),
     };
+
+    /// <summary>
+    /// The first instant of a local hour's occurrence: <c>HH:00</c> at its offset, unless a DST change of less than
+    /// an hour (Pacific/Chatham 45 minutes, Australia/Lord_Howe 30) began the occurrence part-way through — then
+    /// <c>HH:00</c> at the new offset is an instant of another hour, and the occurrence starts at the change
+    /// (02:45+12:45, 01:30+10:30). So no two hours, and no two heatmap buckets, ever share a start.
+    /// </summary>
+    private DateTimeOffset HourStart(PeriodKey key)
+    {
+        var nominal = new DateTimeOffset(key.Date.ToDateTime(new TimeOnly(key.Hour, 0)), key.Offset);
+        var bucket = TimeBucket.Of(nominal);
+        for (var step = 0; step < 4; step++, bucket += 1)
+        {
+            var local = LocalStart(bucket);
+            if (KeyOf(local, Granularity.Hour) == key)
+            {
+                return local;
+            }
+        }
+
+        return nominal;
+    }
 
     private readonly record struct PeriodKey(DateOnly Date, int Hour, int Minute, TimeSpan Offset);
 }

@@ -17,6 +17,19 @@ public sealed partial record ReportWindow(TimeBucket First, TimeBucket EndExclus
     public const string EndParameter = "end_date";
     public const int MaxDays = 366;
 
+    /// <summary>
+    /// The documented range of every date parameter (reports, heatmaps, traffic): far inside what the calendar and
+    /// bucket arithmetic can represent, so no date can overflow it.
+    /// </summary>
+    public static readonly DateOnly FirstDate = new(1970, 1, 1);
+
+    public static readonly DateOnly LastDate = new(2100, 12, 31);
+
+    public static bool InRange(DateOnly date) => date >= FirstDate && date <= LastDate;
+
+    /// <summary>The message of a date parameter outside <see cref="FirstDate"/>..<see cref="LastDate"/>.</summary>
+    public static string OutOfRangeMessage(string parameter) => $"{parameter} must lie between 1970-01-01 and 2100-12-31.";
+
     public DateTimeOffset Start => First.Start;
 
     public DateTimeOffset End => EndExclusive.Start;
@@ -76,6 +89,12 @@ public sealed partial record ReportWindow(TimeBucket First, TimeBucket EndExclus
         text = text.Trim();
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
+            if (!InRange(date))
+            {
+                error = new ReportWindowError(parameter, "out_of_range", OutOfRangeMessage(parameter));
+                return false;
+            }
+
             bound = new Bound(calendar.MidnightUtc(isEnd ? date.AddDays(1) : date), true);
             return true;
         }
@@ -90,6 +109,12 @@ public sealed partial record ReportWindow(TimeBucket First, TimeBucket EndExclus
                 out var local)
             && TryOffset(match.Groups["offset"].Value, out var offset))
         {
+            if (!InRange(DateOnly.FromDateTime(local)))
+            {
+                error = new ReportWindowError(parameter, "out_of_range", OutOfRangeMessage(parameter));
+                return false;
+            }
+
             var instant = offset is { } o ? new DateTimeOffset(local.Ticks - o.Ticks, TimeSpan.Zero) : calendar.ToInstant(local);
             bound = new Bound(TimeBucket.Of(instant).Start, false);
             return true;
