@@ -88,11 +88,11 @@ public sealed class LocationGrain(
         if (state.State.Ledger is { } bytes)
         {
             using var reader = new BinaryReader(new MemoryStream(bytes));
-            _ledger = FootfallLedger.ReadFrom(reader, rules);
+            _ledger = FootfallLedger.ReadFrom(reader, rules, Retention);
         }
         else
         {
-            _ledger = new FootfallLedger(rules);
+            _ledger = new FootfallLedger(rules, Retention);
         }
 
         _appliedPosition = state.State.AppliedPosition;
@@ -122,6 +122,7 @@ public sealed class LocationGrain(
     {
         state.State.Location = location;
         _ledger.Rules = RulesOf(location);
+        _ledger.Retention = Retention;
         await CheckpointAsync();
     }
 
@@ -318,6 +319,11 @@ public sealed class LocationGrain(
     private BatchEffect Apply(LoggedBatch entry)
     {
         var effect = BatchValidator.ApplyAccepted(_ledger, entry.Accepted, entry.ReceivedAt);
+        if (effect.TracksForgottenEarly > 0)
+        {
+            TrackMetrics.ForgottenEarly.Add(effect.TracksForgottenEarly);
+        }
+
         _appliedPosition = entry.Position;
         if (_uncheckpointed++ == 0)
         {
@@ -568,6 +574,8 @@ public sealed class LocationGrain(
 
     private static CellValue[] CellsOf(IntensityGrid grid) =>
         grid.ToCells().Select(c => new CellValue(c.X, c.Y, c.Value)).ToArray();
+
+    private TrackRetention Retention => new(_options.ReorderWindow, _options.MaxTracksPerLocation);
 
     private static LocationRules RulesOf(Location location) =>
         new(location.FloorPlan.Width, location.FloorPlan.Height, location.TrackTimeoutSeconds);

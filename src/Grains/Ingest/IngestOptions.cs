@@ -25,4 +25,13 @@ public sealed class IngestOptions
     /// they are most of a location's memory, and only a heatmap's backfill or recall reads them.
     /// </summary>
     public TimeSpan GridWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Events that arrive within this of the location's newest event join the tracks they belong to in event time,
+    /// whatever their arrival order; tracks further back are forgotten (their counts stay).
+    /// </summary>
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The most tracks a location holds (open, or still inside the reorder window); past it the oldest are forgotten early.</summary>
+    public int MaxTracksPerLocation { get; set; } = 50_000;
 }
