@@ -298,15 +298,15 @@ internal sealed class TrackBook
         return lasts[Math.Clamp(atLeast, 1, _count) - 1];
     }
 
-    /// <summary>Adds the first-seen bucket of every held track: buckets whose counts can still change.</summary>
+    /// <summary>
+    /// Adds the first-seen bucket of every open track: buckets whose counts are still changing. (A late event can
+    /// still change a held track that is not open; its change then comes back as an increment, like any late event.)
+    /// </summary>
     public void AddFirstSeenBuckets(HashSet<long> buckets)
     {
-        for (var slot = 0; slot < _count; slot++)
+        for (var index = 0; index < _openCount; index++)
         {
-            if (!_held[slot].IsCut)
-            {
-                buckets.Add(_held[slot].BucketIndex);
-            }
+            buckets.Add(_held[_open[index]].BucketIndex);
         }
     }
 
