@@ -88,11 +88,11 @@ public sealed class LocationGrain(
         if (state.State.Ledger is { } bytes)
         {
             using var reader = new BinaryReader(new MemoryStream(bytes));
-            _ledger = FootfallLedger.ReadFrom(reader, rules);
+            _ledger = FootfallLedger.ReadFrom(reader, rules, Retention);
         }
         else
         {
-            _ledger = new FootfallLedger(rules);
+            _ledger = new FootfallLedger(rules, Retention);
         }
 
         _appliedPosition = state.State.AppliedPosition;
@@ -122,6 +122,7 @@ public sealed class LocationGrain(
     {
         state.State.Location = location;
         _ledger.Rules = RulesOf(location);
+        _ledger.Retention = Retention;
         await CheckpointAsync();
     }
 
@@ -345,6 +346,11 @@ public sealed class LocationGrain(
             logger.LogError(e, "Batch {BatchId} (log position {Position}) of {Location} could not be applied; quarantined and skipped",
                 entry.BatchId, entry.Position, LocationId);
             effect = null;
+        }
+
+        if (effect is { TracksForgottenEarly: > 0 })
+        {
+            TrackMetrics.ForgottenEarly.Add(effect.TracksForgottenEarly);
         }
 
         _appliedPosition = entry.Position;
@@ -601,6 +607,8 @@ public sealed class LocationGrain(
 
     private static CellValue[] CellsOf(IntensityGrid grid) =>
         grid.ToCells().Select(c => new CellValue(c.X, c.Y, c.Value)).ToArray();
+
+    private TrackRetention Retention => new(_options.ReorderWindow, _options.MaxTracksPerLocation);
 
     private static LocationRules RulesOf(Location location) =>
         new(location.FloorPlan.Width, location.FloorPlan.Height, location.TrackTimeoutSeconds);

@@ -31,4 +31,13 @@ public sealed class IngestOptions
 
     /// <summary>A gateway unseen for this long is forgotten.</summary>
     public TimeSpan GatewayRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Events that arrive within this of the location's newest event join the tracks they belong to in event time,
+    /// whatever their arrival order; tracks further back are forgotten (their counts stay).
+    /// </summary>
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The most tracks a location holds (open, or still inside the reorder window); past it the oldest are forgotten early.</summary>
+    public int MaxTracksPerLocation { get; set; } = 50_000;
 }

@@ -4,12 +4,14 @@ namespace HeatmapSaas.Tests.Domain;
 
 /// <summary>
 /// The contract's counting rules written as plainly as possible — lists, LINQ, a dictionary per grid — for event
-/// streams that arrive in ts order, as an oracle for the optimised ledger.
+/// streams that arrive in ts order, as an oracle for the optimised ledger. A track_end is a cut: events at or
+/// before its ts and events after it are different visits.
 /// </summary>
 internal sealed class ReferenceFootfall(int timeoutSeconds)
 {
     private readonly long _timeoutMs = timeoutSeconds * 1000L;
-    private readonly Dictionary<string, Visit> _open = [];
+    private readonly Dictionary<string, Visit> _latest = [];
+    private readonly Dictionary<string, List<long>> _cuts = [];
     private readonly List<Visit> _all = [];
     private readonly Dictionary<long, BucketCounts> _conversions = [];
     private readonly Dictionary<(long Bucket, HeatmapType Type), IntensityGrid> _grids = [];
@@ -24,24 +26,27 @@ internal sealed class ReferenceFootfall(int timeoutSeconds)
         public long? LastSample { get; set; }
     }
 
+    /// <summary>A track_end at c cuts: the visit goes on only for events at or before c.</summary>
+    private bool CutAfter(Visit visit, long ts) => _cuts.TryGetValue(visit.Id, out var cuts) && cuts.Any(c => c >= visit.Last && c < ts);
+
+    /// <summary>Open: the id's latest visit, no track_end at or after its last_seen, not timed out by the newest ts.</summary>
+    private IEnumerable<Visit> Open => _latest.Values.Where(v =>
+        !(_cuts.TryGetValue(v.Id, out var cuts) && cuts.Any(c => c >= v.Last)) && v.Last + _timeoutMs >= _newest);
+
     public void Apply(SensorEvent e)
     {
         var ts = e.TsMs;
         _newest = Math.Max(_newest ?? long.MinValue, ts);
-        foreach (var expired in _open.Values.Where(v => v.Last + _timeoutMs < ts).ToList())
-        {
-            _open.Remove(expired.Id);
-        }
-
         var bucket = TimeBucket.OfMs(ts).Index;
         switch (e.Kind)
         {
             case SensorEventKind.Position:
             case SensorEventKind.Interaction:
-                if (!_open.TryGetValue(e.TrackId!, out var visit))
+                // In ts order: the id's latest visit goes on if this event is within the timeout of it, uncut.
+                if (!_latest.TryGetValue(e.TrackId!, out var visit) || ts - visit.Last > _timeoutMs || CutAfter(visit, ts))
                 {
                     visit = new Visit { Id = e.TrackId!, First = ts, Last = ts };
-                    _open[visit.Id] = visit;
+                    _latest[visit.Id] = visit;
                     _all.Add(visit);
                 }
 
@@ -62,7 +67,7 @@ internal sealed class ReferenceFootfall(int timeoutSeconds)
 
                 break;
             case SensorEventKind.TrackEnd:
-                _open.Remove(e.TrackId!);
+                (_cuts.TryGetValue(e.TrackId!, out var cuts) ? cuts : _cuts[e.TrackId!] = []).Add(ts);
                 break;
             case SensorEventKind.Conversion:
                 _conversions[bucket] = _conversions.GetValueOrDefault(bucket) + new BucketCounts(0, 0, 0, 0, 1, 0, e.Value);
@@ -85,10 +90,11 @@ internal sealed class ReferenceFootfall(int timeoutSeconds)
             new TimeBucket(b),
             counts.GetValueOrDefault(b),
             HeatmapTypes.All.Select(t => _grids.GetValueOrDefault((b, t)) ?? IntensityGrid.Empty).ToArray()));
+        var open = Open.ToList();
         return FootfallKit.Render(
-            _open.Count,
+            open.Count,
             _newest,
-            _open.Values.Select(v => new Track(v.Id, v.First, v.Last, v.Interacted)),
+            open.Select(v => new Track(v.Id, v.First, v.Last, v.Interacted)),
             buckets);
     }
 

@@ -202,18 +202,20 @@ public class TrackCountingTests
     }
 
     [Fact]
-    public void A_batch_after_silence_first_ends_the_open_tracks_so_a_reused_id_is_a_new_visitor()
+    public void Silence_ends_tracks_for_occupancy_only_an_event_within_the_timeout_still_joins_its_track()
     {
         var ledger = NewLedger(timeoutSeconds: 30);
         ledger.Apply(new[] { Pos("t-1", 0) }, Wall);
 
-        // The grain's timer never fired, but the next batch arrives after 40 s of silence.
+        // The grain's timer never fired, but the next batch arrives after 40 s of silence: the track ended for
+        // occupancy first, and is open again with the event 5 s (event time) after its last one.
         var effect = ledger.Apply(new[] { Pos("t-1", 5) }, Wall.AddSeconds(40));
 
-        Assert.Equal(2, ledger.CountsOf(B0).Visitors);
-        Assert.Equal(0, ledger.CountsOf(B0).DwellMs);
+        Assert.Equal(1, ledger.CountsOf(B0).Visitors);
+        Assert.Equal(5_000, ledger.CountsOf(B0).DwellMs);
         Assert.Equal(1, effect.TracksEnded);
         Assert.Equal(1, effect.TracksStarted);
+        Assert.Equal(1, ledger.Occupancy);
     }
 
     [Fact]
@@ -291,16 +293,24 @@ public class TrackCountingTests
     }
 
     [Fact]
-    public void Equal_timestamps_keep_their_batch_order()
+    public void A_position_at_the_ts_of_a_track_end_belongs_before_the_cut_in_either_order()
     {
         var first = NewLedger();
         first.Feed(Pos("t-1", 0), Pos("t-1", 5), End("t-1", 5));
-        Assert.Equal(0, first.Occupancy);
 
         var second = NewLedger();
         second.Feed(Pos("t-1", 0), End("t-1", 5), Pos("t-1", 5));
-        Assert.Equal(1, second.Occupancy);
+
+        foreach (var ledger in new[] { first, second })
+        {
+            Assert.Equal(0, ledger.Occupancy);
+            Assert.Equal(new BucketCounts(1, 1, 0, 0, 0, 5_000, 0), ledger.CountsOf(B0));
+        }
+
+        // Just after the cut: a new visitor.
+        second.Feed(Pos("t-1", 5.001));
         Assert.Equal(2, second.CountsOf(B0).Visitors);
+        Assert.Equal(1, second.Occupancy);
     }
 
     [Fact]
@@ -358,15 +368,12 @@ public class TrackCountingTests
         // A gateway that was offline uploads its buffer: one visit from 0 s to 20 s.
         ledger.Feed(Pos("late", 0), Pos("late", 1), Pos("late", 10), Pos("late", 20));
 
+        // Counted whole, but not open: by the location's newest event (110 s) the late visit was over.
         Assert.True(ledger.TryGetOpenTrack("live", out _));
-        Assert.True(ledger.TryGetOpenTrack("late", out var late));
-        Assert.Equal(20_000, late.DwellMs);
-        Assert.Equal(2, ledger.CountsOf(B0).Visitors);
-        Assert.Equal(Ms(110), ledger.NewestTsMs); // last-update never moves back
-
-        // The next live event ends the late visit: its ts passes the late track's last_seen + timeout.
-        ledger.Feed(Pos("live", 111));
         Assert.False(ledger.TryGetOpenTrack("late", out _));
+        Assert.Equal(new BucketCounts(2, 2, 2, 0, 0, 30_000, 0), ledger.CountsOf(B0));
+        Assert.Equal(1, ledger.Occupancy);
+        Assert.Equal(Ms(110), ledger.NewestTsMs); // last-update never moves back
     }
 
     [Fact]

@@ -10,9 +10,11 @@ namespace HeatmapSaas.Tests.Model;
 /// with every query answer compared. One case = one new location, run start to end; the cases of an epoch share one
 /// cluster and its clock and run one after another. Everything follows from the seed: a case's own random choices
 /// from the seed and its index, its clock from the cases before it in the epoch (so MODEL_CASES only adds or drops
-/// cases at the end of each epoch).
+/// cases at the end of each epoch). Permuted: a case's visits lie within the reorder window and its batches are sent
+/// in a random order; besides the usual comparison, every answer except the dwell-time heatmaps (where a late sample
+/// adds 0) must equal what the reference gives for the same batches sent in ts order.
 /// </summary>
-internal sealed class ModelScenario(int seed, bool deactivations)
+internal sealed class ModelScenario(int seed, bool deactivations, bool permuted = false)
 {
     public static readonly string[] Zones = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kathmandu", "Australia/Lord_Howe"];
     private static readonly string[] HeatmapTypes = ["customer_flow", "dwell_time", "interactions"];
@@ -169,6 +171,13 @@ internal sealed class ModelScenario(int seed, bool deactivations)
 
         var events = GenerateVisits(c);
         var batches = Cut(c, events);
+        var order = Enumerable.Range(0, batches.Count).ToArray();
+        if (permuted)
+        {
+            rng.Shuffle(order);
+        }
+
+        var sentAt = new (SensorBatch Batch, DateTimeOffset At)[batches.Count];
         for (var i = rng.Next(1, 5); i > 0; i--)
         {
             var createBefore = rng.NextDouble() switch { < 0.6 => 0, < 0.85 => rng.Next(1, batches.Count + 1), _ => batches.Count };
@@ -182,7 +191,8 @@ internal sealed class ModelScenario(int seed, bool deactivations)
         {
             await CreateHeatmapsAsync(c, i);
             MoveClock(c);
-            var batch = Assemble(c, $"b-{i}", batches[i], i == batches.Count - 1, i == manyErrors);
+            var batch = Assemble(c, $"b-{order[i]}", batches[order[i]], i == batches.Count - 1, i == manyErrors);
+            sentAt[order[i]] = (batch, Run.Clock.GetUtcNow());
             await SendAsync(c, batch, "batch");
             c.Sent.Add(batch);
 
@@ -211,6 +221,17 @@ internal sealed class ModelScenario(int seed, bool deactivations)
 
         await CreateHeatmapsAsync(c, batches.Count);
         await CheckAsync(c, "at the end");
+        if (permuted)
+        {
+            // The same batches in ts order, each at the wall clock it was sent at: the answers arrival order must not change.
+            var inOrder = new ReferenceStore(c.Ref.Width, c.Ref.Height, c.Ref.TimeoutSeconds, c.Ref.TimeZone);
+            foreach (var (batch, at) in sentAt)
+            {
+                inOrder.Ingest(batch, at);
+            }
+
+            await CheckAsync(c, $"sent in the order {string.Join(",", order)}, against the same batches in ts order", inOrder);
+        }
         if (deactivations)
         {
             await DeactivateAsync(c, "at the end");
@@ -248,7 +269,7 @@ internal sealed class ModelScenario(int seed, bool deactivations)
     {
         var rng = c.Rng;
         var now = Run.Clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var span = rng.NextDouble() switch
+        var span = permuted ? rng.NextInt64(5 * Minute, 50 * Minute) : rng.NextDouble() switch
         {
             < 0.55 => rng.NextInt64(20 * Minute, 4 * Hour),
             < 0.9 => rng.NextInt64(4 * Hour, 30 * Hour),
@@ -261,6 +282,12 @@ internal sealed class ModelScenario(int seed, bool deactivations)
         if (transitions.Count > 0 && rng.NextDouble() < 0.6)
         {
             end = Math.Clamp(transitions[rng.Next(transitions.Count)].ToUnixTimeMilliseconds() + rng.NextInt64(-Hour, 30 * Hour), oldest + span, now);
+        }
+
+        if (permuted)
+        {
+            // Every event within the reorder window of the newest, even of an edge event 5 minutes ahead.
+            end = now - rng.NextInt64(0, 5 * Minute);
         }
 
         var timeoutMs = c.Ref.TimeoutSeconds * Second;
@@ -317,7 +344,25 @@ internal sealed class ModelScenario(int seed, bool deactivations)
             events.Add(new SensorReading(0, ReadingKind.Conversion, null, end - rng.NextInt64(0, span), 0, 0, 5, null));
         }
 
-        return events.OrderBy(e => e.TsMillis).ToList();
+        var ordered = events.OrderBy(e => e.TsMillis).ToList();
+        return permuted ? ordered.Where(e => !IsCutInsideJoinableGap(e, ordered, timeoutMs)).ToList() : ordered;
+    }
+
+    /// <summary>
+    /// A track_end between two events of its id within the timeout of each other: sent after both, it could not split
+    /// the track they already formed (the README's one exception to arrival-order independence), so permuted cases
+    /// leave it out.
+    /// </summary>
+    private static bool IsCutInsideJoinableGap(SensorReading cut, List<SensorReading> events, long timeoutMs)
+    {
+        if (cut.Kind != ReadingKind.TrackEnd)
+        {
+            return false;
+        }
+
+        var ts = events.Where(e => e.TrackId == cut.TrackId && e.Kind is ReadingKind.Position or ReadingKind.Interaction)
+            .Select(e => e.TsMillis).ToList();
+        return ts.Zip(ts.Skip(1)).Any(p => p.First <= cut.TsMillis && cut.TsMillis < p.Second && p.Second - p.First <= timeoutMs);
     }
 
     private static (double X, double Y) Walk(Random rng, ReferenceStore store, double x, double y)
@@ -427,7 +472,7 @@ internal sealed class ModelScenario(int seed, bool deactivations)
         }
 
         // Valid edge cases: x, y are not checked for track_end and conversion; the clock's horizons are inclusive.
-        if (rng.NextDouble() < 0.15)
+        if (rng.NextDouble() < 0.15 && !permuted)
         {
             Insert(new SensorReading(0, ReadingKind.TrackEnd, "t-" + rng.Next(3), validTs, -5, store.Height + 10, 0, null), null);
         }
@@ -442,7 +487,7 @@ internal sealed class ModelScenario(int seed, bool deactivations)
             Insert(new SensorReading(0, ReadingKind.Position, "edge-future", now + 5 * Minute, 0, 0, 0, null), null);
         }
 
-        if (last && rng.NextDouble() < 0.2)
+        if (last && rng.NextDouble() < 0.2 && !permuted)
         {
             Insert(new SensorReading(0, ReadingKind.Interaction, "edge-old", now - 7 * Day, store.Width - 0.25, store.Height - 0.25, 0, null), null);
         }
@@ -562,11 +607,11 @@ internal sealed class ModelScenario(int seed, bool deactivations)
 
     // ------------------------------------------------------------------------------------------------- queries
 
-    private async Task CheckAsync(Case c, string when)
+    private async Task CheckAsync(Case c, string when, ReferenceStore? inOrder = null)
     {
         Trace($"  check {when}");
         var rng = c.Rng;
-        var store = c.Ref;
+        var store = inOrder ?? c.Ref;
         var grain = Run.Grains.GetGrain<ILocationGrain>(c.Location.Id);
 
         var lastUpdate = await grain.GetLastUpdateAsync(c.Tenant);
@@ -626,7 +671,7 @@ internal sealed class ModelScenario(int seed, bool deactivations)
 
 
         // Heatmaps: whole local dates of the heatmap's zone at every granularity, and a random window.
-        foreach (var (heatmap, _) in c.Heatmaps)
+        foreach (var (heatmap, _) in c.Heatmaps.Where(h => inOrder is null || h.Heatmap.Type != "dwell_time"))
         {
             var hmDates = store.DatesTouched(heatmap.TimeZone);
             var hmLocal = LocalTime.Of(heatmap.TimeZone);

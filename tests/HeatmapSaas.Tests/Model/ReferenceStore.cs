@@ -22,17 +22,19 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
     private long TimeoutMs => TimeoutSeconds * 1000L;
 
     private readonly Dictionary<string, IngestReceipt> _receipts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Visit> _open = new(StringComparer.Ordinal);
+    /// <summary>Reorder window (the product's default) and when the product next forgets tracks beyond it.</summary>
+    public const long ReorderWindowMs = 3600 * 1000;
+    private long _nextForget = long.MinValue;
+
+    // Per track id, its visits and track_end cuts that late events can still reach, in ts order.
+    private readonly Dictionary<string, List<Visit>> _timelines = new(StringComparer.Ordinal);
     private readonly List<Visit> _visits = [];
-    private readonly HashSet<string> _everOpened = new(StringComparer.Ordinal);
     private readonly List<long> _conversions = [];
     private readonly List<Sample> _samples = [];
     private DateTimeOffset? _lastReceivedAt;
 
     /// <summary>The newest accepted event ts (any type), the contract's last-update.</summary>
     public long? NewestTs { get; private set; }
-
-    public int OpenTracks => _open.Count;
 
     public IReadOnlyCollection<string> AcknowledgedBatchIds => _receipts.Keys;
 
@@ -49,6 +51,8 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
 
     private sealed class Visit
     {
+        public string Id = "";
+        public bool IsCut;
         public long First;
         public long Last;
         public bool Interacted;
@@ -122,13 +126,7 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
 
     private void Apply(List<SensorReading> accepted, DateTimeOffset now)
     {
-        // A quiet store empties: no accepted events for the timeout of wall-clock time (≥) ends every open track.
-        if (_lastReceivedAt is { } last && now - last >= TimeSpan.FromSeconds(TimeoutSeconds))
-        {
-            Covered("tracks ended by silence", _open.Count);
-            _open.Clear();
-        }
-
+        // Wall-clock silence ends tracks for occupancy only, which no answer compared here shows.
         if (accepted.Count == 0)
         {
             return;
@@ -141,13 +139,19 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
         foreach (var e in accepted.OrderBy(e => e.TsMillis))
         {
             var ts = e.TsMillis;
-            NewestTs = Math.Max(NewestTs ?? long.MinValue, ts);
-
-            // Timeout by event time, judged with this event's own ts: ends tracks with ts > last_seen + timeout.
-            foreach (var id in _open.Where(p => ts > p.Value.Last + TimeoutMs).Select(p => p.Key).ToList())
+            if (ts > (NewestTs ?? long.MinValue))
             {
-                Covered("tracks ended by event-time timeout");
-                _open.Remove(id);
+                NewestTs = ts;
+                if (ts >= _nextForget)
+                {
+                    // The product forgets what no event inside the reorder window can reach, at marks a quarter window apart.
+                    foreach (var timeline in _timelines.Values)
+                    {
+                        Covered("tracks forgotten beyond the reorder window", timeline.RemoveAll(v => v.Last < ts - ReorderWindowMs - TimeoutMs));
+                    }
+
+                    _nextForget = ts + Math.Max(ReorderWindowMs / 4, TimeoutMs);
+                }
             }
 
             switch (e.Kind)
@@ -159,8 +163,7 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
                 case ReadingKind.TrackEnd:
                     if (e.TrackId is { } ended)
                     {
-                        Covered(_open.ContainsKey(ended) ? "tracks ended by track_end" : "track_end without open track");
-                        _open.Remove(ended);
+                        Cut(ended, ts);
                     }
 
                     break;
@@ -171,6 +174,13 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
         }
     }
 
+    private List<Visit> TimelineOf(string id) =>
+        _timelines.TryGetValue(id, out var timeline) ? timeline : _timelines[id] = [];
+
+    /// <summary>
+    /// A track is a maximal run of the id's events with consecutive ts at most the timeout apart and no track_end
+    /// between: the event joins the visit it falls in, or those before and after it within the timeout (merging them).
+    /// </summary>
     private void TrackEvent(SensorReading e)
     {
         if (e.TrackId is not { } id)
@@ -180,30 +190,38 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
 
         var ts = e.TsMillis;
         var interaction = e.Kind == ReadingKind.Interaction;
-        if (!_open.TryGetValue(id, out var visit))
+        var timeline = TimelineOf(id);
+        var visit = timeline.FirstOrDefault(v => !v.IsCut && v.First <= ts && ts <= v.Last);
+        if (visit is null)
         {
-            visit = new Visit { First = ts, Last = ts };
-            Covered(_visits.Count > 0 && _everOpened.Contains(id) ? "track id reused" : "tracks");
-            _everOpened.Add(id);
-            _open[id] = visit;
-            _visits.Add(visit);
-        }
-        else if (ts < visit.First - TimeoutMs)
-        {
-            // README: earlier than the open track by more than the timeout = a visit of its own, already over.
-            Covered("stray events");
-            _visits.Add(new Visit { First = ts, Last = ts, Interacted = interaction });
-            _samples.Add(new Sample(interaction ? "interactions" : "customer_flow", ts, e.X, e.Y, 1));
-            if (!interaction)
+            var before = timeline.LastOrDefault(v => v.IsCut ? v.First < ts : v.Last < ts);
+            var after = timeline.FirstOrDefault(v => v.IsCut ? v.First >= ts : v.First > ts);
+            var joinsBefore = before is { IsCut: false } && ts - before.Last <= TimeoutMs;
+            var joinsAfter = after is { IsCut: false } && after.First - ts <= TimeoutMs;
+            Covered("late events joining a track before them", joinsBefore && timeline[^1] != before ? 1 : 0);
+            Covered("first_seen moved back", joinsAfter ? 1 : 0);
+            if (joinsBefore && joinsAfter)
             {
-                _samples.Add(new Sample("dwell_time", ts, e.X, e.Y, 0));
+                Covered("tracks merged by a late event");
+                before!.Last = after!.Last;
+                before.Interacted |= after.Interacted;
+                before.LastPositionTs = Math.Max(before.LastPositionTs ?? long.MinValue, after.LastPositionTs ?? long.MinValue) is var p && p != long.MinValue ? p : null;
+                timeline.Remove(after);
+                _visits.Remove(after);
+                visit = before;
+            }
+            else if (joinsBefore || joinsAfter)
+            {
+                visit = joinsBefore ? before! : after!;
+            }
+            else
+            {
+                Covered(_visits.Any(v => v.Id == id) ? "track id seen again as a new visit" : "tracks");
+                visit = new Visit { Id = id, First = ts, Last = ts };
+                timeline.Insert(after is null ? timeline.Count : timeline.IndexOf(after), visit);
+                _visits.Add(visit);
             }
 
-            return;
-        }
-        else
-        {
-            Covered("first_seen moved back", ts < visit.First ? 1 : 0);
             Covered("first_seen moved to an earlier bucket", BucketOf(ts) < BucketOf(visit.First) ? 1 : 0);
             visit.First = Math.Min(visit.First, ts);
             visit.Last = Math.Max(visit.Last, ts);
@@ -222,6 +240,21 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
             _samples.Add(new Sample("customer_flow", ts, e.X, e.Y, 1));
             _samples.Add(new Sample("dwell_time", ts, e.X, e.Y, weight));
         }
+    }
+
+    /// <summary>A track_end is a cut between visits; one that falls inside a visit already formed is dropped (README).</summary>
+    private void Cut(string id, long ts)
+    {
+        var timeline = TimelineOf(id);
+        if (timeline.Any(v => v.IsCut ? v.First == ts : v.First <= ts && ts < v.Last))
+        {
+            Covered("track_end inside a formed track or repeated");
+            return;
+        }
+
+        Covered("track_end cuts");
+        var after = timeline.FirstOrDefault(v => v.IsCut ? v.First > ts : v.First > ts);
+        timeline.Insert(after is null ? timeline.Count : timeline.IndexOf(after), new Visit { Id = id, IsCut = true, First = ts, Last = ts });
     }
 
     // ---------------------------------------------------------------- counts per bucket

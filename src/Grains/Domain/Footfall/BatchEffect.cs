@@ -23,8 +23,10 @@ public sealed class BatchEffect
         int tracksStarted,
         int tracksEnded,
         int occupancy,
-        long? newestTsMs)
+        long? newestTsMs,
+        int tracksForgottenEarly = 0)
     {
+        TracksForgottenEarly = tracksForgottenEarly;
         Counts = counts;
         Grids = grids;
         Events = events;
@@ -47,6 +49,9 @@ public sealed class BatchEffect
 
     public int TracksEnded { get; }
 
+    /// <summary>Tracks forgotten before the reorder window let them go because the location held its cap of tracks.</summary>
+    public int TracksForgottenEarly { get; }
+
     /// <summary>Open tracks after this change: the location's occupancy now.</summary>
     public int Occupancy { get; }
 
@@ -58,7 +63,7 @@ public sealed class BatchEffect
     public DateTimeOffset? NewestTs => NewestTsMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
     /// <summary>True when nothing a listener could see changed.</summary>
-    public bool IsEmpty => Counts.Count == 0 && Grids.Count == 0 && TracksStarted == 0 && TracksEnded == 0;
+    public bool IsEmpty => Counts.Count == 0 && Grids.Count == 0 && TracksStarted == 0 && TracksEnded == 0 && TracksForgottenEarly == 0;
 
     /// <summary>The sum of the count changes that fall in a bucket range, e.g. "today" for a live counter.</summary>
     public BucketCounts CountsBetween(TimeBucket from, TimeBucket toExclusive)

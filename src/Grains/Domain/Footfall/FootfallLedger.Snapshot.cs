@@ -7,7 +7,10 @@ namespace HeatmapSaas.Grains.Domain.Footfall;
 /// </summary>
 public sealed partial class FootfallLedger
 {
-    public const byte SnapshotVersion = 1;
+    /// <summary>2: every held track and cut with its chain link and open flag, and the next forgetting mark.</summary>
+    public const byte SnapshotVersion = 2;
+
+    private const byte OpenTracksVersion = 1;
 
     [Flags]
     private enum TrackFlags : byte
@@ -15,6 +18,8 @@ public sealed partial class FootfallLedger
         None = 0,
         Interacted = 1,
         Sampled = 2,
+        Open = 4,
+        Cut = 8,
     }
 
     /// <summary>Writes the ledger between batches. The same state always writes the same bytes.</summary>
@@ -23,13 +28,17 @@ public sealed partial class FootfallLedger
         writer.Write(SnapshotVersion);
         writer.Write(_newestTsMs);
         writer.Write(_lastReceivedAt is { } received ? received.UtcTicks : 0L);
+        writer.Write(_nextForgetMs);
 
+        // In slot order, so a restored ledger forgets and swaps exactly as this one would have.
         writer.Write7BitEncodedInt(_tracks.Count);
         for (var slot = 0; slot < _tracks.Count; slot++)
         {
             ref var track = ref _tracks[slot];
             var flags = (track.HasInteraction ? TrackFlags.Interacted : TrackFlags.None)
-                        | (track.LastSampleMs != OpenTrack.NoSample ? TrackFlags.Sampled : TrackFlags.None);
+                        | (track.LastSampleMs != HeldTrack.NoSample ? TrackFlags.Sampled : TrackFlags.None)
+                        | (track.IsOpen ? TrackFlags.Open : TrackFlags.None)
+                        | (track.IsCut ? TrackFlags.Cut : TrackFlags.None);
             writer.Write(track.Id);
             writer.Write(track.FirstMs);
             writer.Write7BitEncodedInt64(track.LastMs - track.FirstMs);
@@ -38,6 +47,9 @@ public sealed partial class FootfallLedger
             {
                 writer.Write7BitEncodedInt64(track.LastSampleMs - track.FirstMs);
             }
+
+            writer.Write7BitEncodedInt(track.Earlier + 1);
+            writer.Write7BitEncodedInt(track.Later + 1);
         }
 
         var buckets = LiveBuckets();
@@ -48,20 +60,25 @@ public sealed partial class FootfallLedger
         }
     }
 
-    public static FootfallLedger ReadFrom(BinaryReader reader, LocationRules rules)
+    public static FootfallLedger ReadFrom(BinaryReader reader, LocationRules rules, TrackRetention? retention = null)
     {
         var version = reader.ReadByte();
-        if (version != SnapshotVersion)
+        if (version is not (SnapshotVersion or OpenTracksVersion))
         {
             throw new InvalidDataException($"Unknown footfall checkpoint version {version}.");
         }
 
-        var ledger = new FootfallLedger(rules)
+        var ledger = new FootfallLedger(rules, retention)
         {
             _newestTsMs = reader.ReadInt64(),
         };
         var receivedTicks = reader.ReadInt64();
         ledger._lastReceivedAt = receivedTicks == 0 ? null : new DateTimeOffset(receivedTicks, TimeSpan.Zero);
+        var chained = version == SnapshotVersion;
+        if (chained)
+        {
+            ledger._nextForgetMs = reader.ReadInt64();
+        }
 
         var tracks = reader.Read7BitEncodedInt();
         for (var i = 0; i < tracks; i++)
@@ -70,16 +87,25 @@ public sealed partial class FootfallLedger
             var first = reader.ReadInt64();
             var last = first + reader.Read7BitEncodedInt64();
             var flags = (TrackFlags)reader.ReadByte();
-            var lastSample = (flags & TrackFlags.Sampled) != 0 ? first + reader.Read7BitEncodedInt64() : OpenTrack.NoSample;
-            ledger._tracks.Restore(new OpenTrack
+            var lastSample = (flags & TrackFlags.Sampled) != 0 ? first + reader.Read7BitEncodedInt64() : HeldTrack.NoSample;
+
+            // Version 1 held only open tracks, one per id.
+            var earlier = chained ? reader.Read7BitEncodedInt() - 1 : HeldTrack.None;
+            var later = chained ? reader.Read7BitEncodedInt() - 1 : HeldTrack.None;
+            ledger._tracks.Restore(new HeldTrack
             {
                 Id = id,
                 FirstMs = first,
                 LastMs = last,
                 LastSampleMs = lastSample,
                 HasInteraction = (flags & TrackFlags.Interacted) != 0,
-            });
+                IsCut = (flags & TrackFlags.Cut) != 0,
+                Earlier = earlier,
+                Later = later,
+            }, open: !chained || (flags & TrackFlags.Open) != 0);
         }
+
+        ledger._tracks.CheckRestoredChains();
 
         var buckets = reader.Read7BitEncodedInt();
         for (var i = 0; i < buckets; i++)
