@@ -9,6 +9,7 @@ import { FloorHeatmap, loadScale } from './js/heatmap.js';
 import { drawBars } from './js/charts.js';
 import { Overview } from './js/overview.js';
 import { Playback } from './js/playback.js';
+import { Manage } from './js/manage.js';
 
 const KEY_STORAGE = 'heatmapsaas.apiKey';
 const PICK_STORAGE = 'heatmapsaas.pick';
@@ -74,6 +75,11 @@ const playback = new Playback({
   onShow: () => paintHeatmap(),
 });
 const overview = new Overview($('stores'), { open: (id) => openLocation(id) });
+const manage = new Manage($('manage'), {
+  context: () => ({ api: state.api, location: state.location, period: state.period, heatmap: state.heatmap }),
+  changed: (openId, heatmapId) => reloadLocations(openId, heatmapId),
+  report: (e) => reportError(e),
+});
 
 // ---- key and connection ---------------------------------------------------------------------------------
 
@@ -284,6 +290,16 @@ function onCounters(counters) {
   if (state.period?.live) scheduleFigures();
 }
 
+/** After an edit: the lists again, the store (and heatmap) given opened, live counters for any new store. */
+async function reloadLocations(openId, heatmapId) {
+  state.locations = await state.api.listAll('/v1/locations?info=true', 'locations');
+  state.details = new Map();
+  fillLocations();
+  await loadDetails();
+  await resubscribe();
+  await openLocation(openId, heatmapId);
+}
+
 async function openLocation(id, preferredHeatmap) {
   const pick = ++state.pick;
   playback.stop();
@@ -298,6 +314,7 @@ async function openLocation(id, preferredHeatmap) {
   document.querySelectorAll('.store-only').forEach((e) => { e.hidden = !location; });
   $('custom-range').hidden = !location || $('period').value !== 'custom';
   remember();
+  if ($('manage').open) manage.refresh().catch(reportError);
   if (!location) return;
 
   state.figures = null;

@@ -24,7 +24,13 @@ public sealed class DashboardHost : ApiHost
             }
 
             // Seeded stores reach back 30 days (the range picker's longest choice) and to last week's weekday.
-            return new Dictionary<string, string?> { ["webroot"] = WebRoot, ["Heatmap:Ingest:MaxEventAge"] = "40.00:00:00" };
+            // The management test registers a webhook on a loopback receiver.
+            return new Dictionary<string, string?>
+            {
+                ["webroot"] = WebRoot,
+                ["Heatmap:Ingest:MaxEventAge"] = "40.00:00:00",
+                ["Heatmap:Webhooks:AllowPrivateTargets"] = "true",
+            };
         }
     }
 

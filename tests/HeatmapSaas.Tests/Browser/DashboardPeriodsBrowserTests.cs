@@ -1,4 +1,8 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using HeatmapSaas.Api.Demo;
+using HeatmapSaas.Tests.Api;
+using HeatmapSaas.Tests.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -112,7 +116,7 @@ public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutput
     public async Task The_overview_lists_every_store_with_zones_under_it_and_fits_a_phone()
     {
         var tenant = await host.CreateTenantAsync();
-        var (storeA, _) = await DashboardPage.CreateStoreAsync(tenant, "overview-a");
+        var (storeA, _) = await DashboardPage.CreateStoreAsync(tenant, "overview-a", capacity: 1);
         var (zone, _) = await DashboardPage.CreateStoreAsync(tenant, "overview-a-tills", parent: storeA);
         var (storeB, _) = await DashboardPage.CreateStoreAsync(tenant, "overview-b");
         var now = DateTimeOffset.UtcNow;
@@ -131,7 +135,8 @@ public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutput
         Assert.Equal([storeA, zone, storeB], await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.location)"));
         await Expect(rows.Nth(1)).ToHaveClassAsync("zone");
         var a = page.Locator($"#stores tr[data-location='{storeA}']");
-        await Expect(a.Locator("td[data-figure='occupancy']")).ToHaveTextAsync("2");
+        await Expect(a.Locator("td[data-figure='occupancy']")).ToHaveTextAsync("2 · 200%"); // over its capacity of 1
+        await Expect(a).ToHaveAttributeAsync("data-over", "true");
         await Expect(a.Locator("td[data-figure='visitors']")).ToHaveTextAsync("2");
         await Expect(a.Locator("td[data-figure='change']")).ToHaveTextAsync("+100% (1)");
         await Expect(page.Locator($"#stores tr[data-location='{storeB}'] td[data-figure='change']")).ToHaveTextAsync("no change (0)");
@@ -143,6 +148,8 @@ public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutput
         await Expect(page.Locator("#store")).ToBeVisibleAsync();
         await Expect(page.Locator("#overview")).ToBeHiddenAsync();
         await Expect(page.Locator("#counter-visitors .value")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#counter-occupancy .capacity")).ToHaveTextAsync("200% of 1");
+        await Expect(page.Locator("#counter-occupancy .capacity")).ToHaveAttributeAsync("data-over", "true");
         await Expect(page.Locator("#store")).ToHaveAttributeAsync("data-figures", "loaded");
         await page.SetViewportSizeAsync(360, 740);
         await dashboard.AssertNoHorizontalOverflowAsync();
@@ -166,6 +173,102 @@ public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutput
         await Expect(page.Locator("#first-run")).ToBeHiddenAsync();
         await Expect(page.Locator("#usage")).ToContainTextAsync("enterprise plan");
         Assert.Empty(dashboard.Problems);
+    }
+
+    [Fact]
+    public async Task Locations_heatmaps_floor_plan_keys_webhooks_and_exports_are_managed_through_the_API()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var tenant = await host.CreateTenantAsync();
+        var (first, _) = await DashboardPage.CreateStoreAsync(tenant, "manage-first");
+        await DashboardPage.SeedAsync(tenant, first, "manage-1", ("m-1", DateTimeOffset.UtcNow.AddSeconds(-30), 100, 100));
+
+        await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 1000 }, AcceptDownloads = true });
+        var dashboard = await DashboardPage.OpenAsync(context, host.BaseAddress);
+        var page = dashboard.Page;
+        await dashboard.ConnectAsync(tenant.ApiKey);
+        await Expect(page.Locator("#store")).ToHaveAttributeAsync("data-figures", "loaded");
+        await page.Locator("#manage summary").ClickAsync();
+        var manage = page.Locator("#manage");
+
+        // A new store with a capacity, opened at once; then a heatmap and a floor plan for it; then an edit.
+        var create = manage.Locator("[data-part='location-create']");
+        await create.Locator("[name='name']").FillAsync("Second Store");
+        await create.Locator("[name='timezone']").FillAsync("Europe/Paris");
+        await create.Locator("[name='capacity']").FillAsync("5");
+        await create.Locator("button[type='submit']").ClickAsync();
+        await Expect(create.Locator(".form-status")).ToHaveTextAsync("created Second Store (second-store)");
+        var second = await page.Locator("#location").InputValueAsync();
+        var stored = await (await tenant.Http.GetAsync($"/v1/locations/{second}")).Json(200);
+        Assert.Equal("second-store", stored.GetProperty("slug").GetString());
+        Assert.Equal(5, stored.GetProperty("capacity").GetInt32());
+        Assert.Equal("Europe/Paris", stored.GetProperty("timezone").GetString());
+
+        var heatmapForm = manage.Locator("[data-part='heatmap-create']");
+        await heatmapForm.Locator("[name='name']").FillAsync("Second flow");
+        await heatmapForm.Locator("button[type='submit']").ClickAsync();
+        await Expect(heatmapForm.Locator(".form-status")).ToHaveTextAsync("created Second flow");
+        await Expect(page.Locator("#heatmap option")).ToHaveTextAsync(["Second flow"]);
+
+        var plan = manage.Locator("[data-part='floor-plan']");
+        await plan.Locator("[name='image']").SetInputFilesAsync(new FilePayload { Name = "plan.png", MimeType = "image/png", Buffer = FloorPlanPng() });
+        await plan.Locator("button[type='submit']").ClickAsync();
+        await Expect(plan.Locator(".form-status")).ToHaveTextAsync("floor plan stored");
+        var image = await tenant.Http.GetAsync($"/v1/locations/{second}/floor-plan");
+        Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
+
+        var edit = manage.Locator("[data-part='location-edit']");
+        await Expect(edit.Locator("[name='capacity']")).ToHaveValueAsync("5");
+        await edit.Locator("[name='capacity']").FillAsync("");
+        await edit.Locator("button[type='submit']").ClickAsync();
+        await Expect(edit.Locator(".form-status")).ToHaveTextAsync("saved");
+        Assert.Equal(JsonValueKind.Null, (await (await tenant.Http.GetAsync($"/v1/locations/{second}")).Json(200)).GetProperty("capacity").ValueKind);
+
+        // A key shown once, working, then revoked from the list.
+        var keys = manage.Locator("[data-part='key-create']");
+        await keys.Locator("[name='name']").FillAsync("reporting");
+        await keys.Locator("[name='scope']").SelectOptionAsync("read");
+        await keys.Locator("button[type='submit']").ClickAsync();
+        await Expect(keys.Locator("[data-part='key-secret'] code")).ToHaveTextAsync(new Regex("^hm_live_"));
+        var secret = await keys.Locator("[data-part='key-secret'] code").TextContentAsync();
+        using var reader = host.Client(secret);
+        await (await reader.GetAsync("/v1/locations")).Json(200);
+        var listed = keys.Locator("[data-part='keys'] li", new() { HasTextString = "reporting" });
+        await listed.Locator("button").ClickAsync();
+        await Expect(listed).ToHaveCountAsync(0);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await reader.GetAsync("/v1/locations")).StatusCode);
+
+        // A webhook: its secret shown once, and its deliveries listed once an event went out.
+        var hooks = manage.Locator("[data-part='webhook-create']");
+        await hooks.Locator("[name='url']").FillAsync(receiver.Url.ToString());
+        await hooks.Locator("input[value='heatmap.created']").CheckAsync();
+        await hooks.Locator("button[type='submit']").ClickAsync();
+        await Expect(hooks.Locator("[data-part='webhook-secret'] code")).ToHaveTextAsync(new Regex("^whsec_"));
+        await DashboardPage.CreateStoreAsync(tenant, "manage-third");
+        Assert.Equal("heatmap.created", (await receiver.NextOfAsync("heatmap.created")).Event);
+        var hook = hooks.Locator("[data-part='webhooks'] li").First;
+        await hook.Locator("button", new() { HasTextString = "Deliveries" }).ClickAsync();
+        await Expect(hook.Locator(".deliveries li").First).ToContainTextAsync("heatmap.created ·");
+
+        // CSV of the period, as a file.
+        await page.Locator("#location").SelectOptionAsync(first);
+        await Expect(page.Locator("#store")).ToHaveAttributeAsync("data-figures", "loaded");
+        var download = await page.RunAndWaitForDownloadAsync(() => manage.Locator("[data-export='analytics']").ClickAsync());
+        Assert.StartsWith("manage-first-analytics-", download.SuggestedFilename);
+        using var csv = new StreamReader(await download.CreateReadStreamAsync());
+        Assert.StartsWith("date,visitors", await csv.ReadLineAsync());
+
+        output.WriteLine($"screenshot: {await dashboard.ScreenshotAsync("manage")}");
+        Assert.Empty(dashboard.Problems);
+    }
+
+    private static byte[] FloorPlanPng()
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(80, 60);
+        bitmap.Erase(new SkiaSharp.SKColor(0xF0, 0xEE, 0xE8));
+        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
+        using var png = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
     }
 
     private static async Task<int[]> PixelAsync(IPage page, double x, double y) => await page.EvaluateAsync<int[]>("""

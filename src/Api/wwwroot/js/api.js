@@ -20,8 +20,9 @@ export class Api {
     this.waiting = [];
   }
 
-  async request(method, path, { body, contentType, as = 'json' } = {}) {
+  async request(method, path, { body, contentType, accept, as = 'json' } = {}) {
     const headers = { Authorization: `Bearer ${this.key}` };
+    if (accept) headers.Accept = accept;
     if (body !== undefined) headers['Content-Type'] = contentType ?? 'application/json';
     const payload = body === undefined || contentType ? body : JSON.stringify(body);
     const response = await fetch(path, { method, headers, body: payload });
