@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using HeatmapSaas.Catalog;
 
@@ -15,7 +16,9 @@ public sealed record LocationBody(
     string? ParentId,
     string? Brand,
     FloorPlanBody? FloorPlan,
-    int? TrackTimeoutSeconds);
+    int? TrackTimeoutSeconds,
+    [property: Description("People the location holds (0..1,000,000): enables utilisation and location.occupancy_exceeded; 0 removes it")]
+    int? Capacity = null);
 
 public sealed record FloorPlanBody(double? Width, double? Height);
 
@@ -32,11 +35,12 @@ public sealed record LocationResponse(
     string? Brand,
     string? ParentId,
     FloorPlanBody FloorPlan,
-    int TrackTimeoutSeconds)
+    int TrackTimeoutSeconds,
+    int? Capacity)
 {
     public static LocationResponse From(Location l) => new(
         l.Id, l.Name, l.Address, l.Latitude, l.Longitude, l.Type, l.CreatedAt, l.Slug, l.TimeZone, l.Brand, l.ParentId,
-        new FloorPlanBody(l.FloorPlan.Width, l.FloorPlan.Height), l.TrackTimeoutSeconds);
+        new FloorPlanBody(l.FloorPlan.Width, l.FloorPlan.Height), l.TrackTimeoutSeconds, l.Capacity);
 }
 
 /// <summary>One row of <c>GET /v1/locations</c> (seed 000).</summary>

@@ -14,6 +14,7 @@ public sealed class DemoTenantBootstrap(
     IServer server,
     IHostApplicationLifetime lifetime,
     HeatmapSaas.Api.Demo.DemoStore demoStore,
+    HeatmapSaas.Api.Demo.DemoKeyOffer demoKeyOffer,
     ILogger<DemoTenantBootstrap> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,6 +39,8 @@ public sealed class DemoTenantBootstrap(
             logger.LogInformation("HeatmapSaas is ready at {Url}", url);
             return;
         }
+
+        demoKeyOffer.Keep(created.Key.Secret);
 
         // Printed to the console on purpose (not only logged): this is the one time the generated key is shown.
         Console.WriteLine();

@@ -28,6 +28,7 @@ public static class HeatmapApi
             .AddHubOptions<IngestHub>(o => o.MaximumReceiveMessageSize = SensorBatchParser.MaxBodyBytes + 64 * 1024);
         builder.Services.AddHostedService<DemoTenantBootstrap>();
         builder.Services.AddSingleton<HeatmapSaas.Api.Demo.DemoStore>();
+        builder.Services.AddSingleton<HeatmapSaas.Api.Demo.DemoKeyOffer>();
         builder.Services.AddSingleton<HeatmapSaas.Api.Operations.PrometheusText>();
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
@@ -65,6 +66,7 @@ public static class HeatmapApi
         app.MapFloorPlanEndpoints();
         app.MapPaymentEndpoints();
         app.MapWebhookEndpoints();
+        app.MapDemoKeyEndpoints();
         app.MapHub<IngestHub>(IngestHub.Path).RequireApiKey(Access.Ingest);
         app.MapHub<LiveHub>(LiveHub.Path).RequireApiKey(Access.Live);
         return app;

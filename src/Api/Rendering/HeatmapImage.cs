@@ -3,7 +3,7 @@ using SkiaSharp;
 
 namespace HeatmapSaas.Api.Rendering;
 
-/// <summary>Paints a heatmap's cells over its floor as a PNG: blue (cool) through red (hot), the hottest cell opaque.</summary>
+/// <summary>Paints a heatmap's cells over its floor as a PNG: on the dashboard's colour scale.</summary>
 public static class HeatmapImage
 {
     private const int MaxSide = 1000;
@@ -47,7 +47,10 @@ public static class HeatmapImage
         return png.ToArray();
     }
 
-    /// <summary>Hue from 240° (blue) at zero to 0° (red) at the hottest, more opaque as it gets hotter.</summary>
-    private static SKColor ColorOf(float intensity) =>
-        SKColor.FromHsv(240f * (1 - intensity), 100, 100, (byte)(80 + 175 * intensity));
+    /// <summary>The dashboard's scale (<see cref="HeatmapColourScale"/>), at its opacity.</summary>
+    private static SKColor ColorOf(float intensity)
+    {
+        var (r, g, b) = HeatmapColourScale.ColourOf(intensity, 1);
+        return new SKColor(r, g, b, (byte)Math.Round(255 * HeatmapColourScale.Opacity));
+    }
 }

@@ -12,6 +12,9 @@ public static class CatalogValidation
     public static readonly string[] HeatmapTypes = ["customer_flow", "dwell_time", "interactions"];
     public static readonly string[] HeatmapStatuses = ["active", "paused"];
 
+    /// <summary>The largest capacity a location may state (people); 0 means none.</summary>
+    public const int MaxCapacity = 1_000_000;
+
     public static LocationDraft ToDraft(LocationBody? body)
     {
         if (body is null)
@@ -23,7 +26,7 @@ public static class CatalogValidation
         var patch = ToPatch(body);
         return new LocationDraft(
             name, patch.Slug, patch.Type ?? "other", patch.Address, patch.Latitude, patch.Longitude, patch.TimeZone,
-            patch.Brand, patch.ParentIdOrSlug, patch.FloorPlan, patch.TrackTimeoutSeconds);
+            patch.Brand, patch.ParentIdOrSlug, patch.FloorPlan, patch.TrackTimeoutSeconds, patch.Capacity is 0 ? null : patch.Capacity);
     }
 
     public static LocationPatch ToPatch(LocationBody? body)
@@ -51,7 +54,8 @@ public static class CatalogValidation
             Validate.Text(body.Brand, "brand"),
             Validate.Text(body.ParentId, "parent_id", 128),
             body.FloorPlan is null ? null : FloorPlanOf(body.FloorPlan),
-            Validate.Range(body.TrackTimeoutSeconds, "track_timeout_seconds", 5, 3600));
+            Validate.Range(body.TrackTimeoutSeconds, "track_timeout_seconds", 5, 3600),
+            Validate.Range(body.Capacity, "capacity", 0, MaxCapacity));
     }
 
     public static HeatmapDraft ToDraft(HeatmapBody? body)

@@ -1,669 +1,753 @@
-// The live dashboard. REST answers what changes slowly (locations, heatmaps, the floor plan, visitors by hour,
-// gateways); the SignalR hub /hubs/live pushes what moves (heatmap cells and the location's counters).
-// No framework: a handful of functions around one `state` object.
-(() => {
-  'use strict';
+// The dashboard: a reference client of the public API. REST answers about periods (figures, charts, heatmap
+// data); the SignalR hub /hubs/live pushes what moves now (counters of every store, today's heatmap cells).
+// No framework: modules under js/ and one `state` object here.
+import { Api } from './js/api.js';
+import { counted, change, duration, integer, percent, ago } from './js/format.js';
+import { periodOf, previousOf, weekBefore, label, localDate, localHour, localTime } from './js/periods.js';
+import { figuresOf, trendOf } from './js/report.js';
+import { FloorHeatmap, loadScale } from './js/heatmap.js';
+import { drawBars } from './js/charts.js';
+import { Overview } from './js/overview.js';
+import { Playback } from './js/playback.js';
+import { Manage } from './js/manage.js';
 
-  const KEY_STORAGE = 'heatmapsaas.apiKey';
-  const PICK_STORAGE = 'heatmapsaas.pick';
-  const GATEWAY_ONLINE_MS = 2 * 60 * 1000;
-  const GATEWAY_REFRESH_MS = 15 * 1000;
-  const SLOW_REFRESH_MS = 60 * 1000;
-  const HOURS_THROTTLE_MS = 2 * 1000;
-  const RECONNECT_DELAY_MS = 5 * 1000;
-  const FLOOR_MAX_PX = 900;
-  const FLOOR_COLOUR = '#eef1f5';
-  const GRID_COLOUR = '#dde2e9';
-  const HEAT_ALPHA = 0.8;
-  const COUNTERS = ['occupancy', 'visitors_today', 'impressions', 'discoveries', 'engagements', 'interactions', 'conversions'];
-  const LANDING_COUNTS = ['visitors_today', 'visitors_week', 'whatsapp_clicks', 'call_clicks', 'currency_toggles', 'qr_scans'];
-  const UNITS = {
-    customer_flow: 'position samples per cell today',
-    dwell_time: 'seconds of dwell per cell today',
-    interactions: 'interactions per cell today',
-  };
-  // Low to high (ColorBrewer RdYlBu, reversed): blue for a few, dark red for the hottest cell.
-  const SCALE = ['#4575b4', '#74add1', '#abd9e9', '#fee090', '#fdae61', '#f46d43', '#d73027', '#a50026'];
+const KEY_STORAGE = 'heatmapsaas.apiKey';
+const PICK_STORAGE = 'heatmapsaas.pick';
+const GATEWAY_ONLINE_MS = 2 * 60 * 1000;
+const GATEWAY_LISTED_MS = 24 * 60 * 60 * 1000; // gone longer than this: aged out of the list
+const GATEWAY_REFRESH_MS = 15 * 1000;
+const SLOW_REFRESH_MS = 60 * 1000;
+const FIGURES_THROTTLE_MS = 3 * 1000;
+const RECONNECT_DELAY_MS = 5 * 1000;
+const MAX_WATCHED_LOCATIONS = 100;
+const UNITS = {
+  customer_flow: 'position samples per cell',
+  dwell_time: 'seconds of dwell per cell',
+  interactions: 'interactions per cell',
+};
+// The figures, in order; `live` names the locationCounters field that moves it today.
+const FIGURES = [
+  { name: 'occupancy', label: 'in the store now', live: 'occupancy', todayOnly: true },
+  { name: 'visitors', label: 'visitors', live: 'visitors_today' },
+  { name: 'impressions', label: 'impressions', live: 'impressions' },
+  { name: 'discoveries', label: 'discoveries (≥ 3 s)', live: 'discoveries' },
+  { name: 'engagements', label: 'engagements (≥ 10 s)', live: 'engagements' },
+  { name: 'interactions', label: 'interactions', live: 'interactions' },
+  { name: 'conversions', label: 'conversions', live: 'conversions' },
+  { name: 'conversion_rate', label: 'conversion rate', format: (v) => percent.format(v) },
+  { name: 'avg_dwell', label: 'average visit', format: (v) => duration(v) },
+];
 
-  const $ = (id) => document.getElementById(id);
-  const enc = encodeURIComponent;
-  const integer = new Intl.NumberFormat();
-  const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
-  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const $ = (id) => document.getElementById(id);
+const enc = encodeURIComponent;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  const state = {
-    key: null,
-    connection: null,
-    location: null, // GET /v1/locations/{id}
-    heatmaps: [],
-    heatmap: null, // an item of GET /v1/heatmaps
-    floorImage: null, // ImageBitmap of the floor plan, or null: a plain floor
-    buckets: new Map(), // bucket_start → Map("x,y" → [x, y, absolute count in that bucket])
-    today: null, // the local date (heatmap's zone) the cells belong to
-    locationPick: 0, // bumped by every selection, so answers to an older one are dropped
-    heatmapPick: 0,
-    lastCounters: null,
-    timers: [],
-    hoursTimer: null,
-    paintQueued: false,
-  };
+/**
+ * A live frame's cell as REST data_points have it: [x, y, count] with x, y the cell centre in floor units.
+ * The hub already sends that form; this stays the one place that knows it.
+ */
+function liveCell([x, y, count]) {
+  return [x, y, count];
+}
 
-  // ---- colour scale ---------------------------------------------------------------------------------------
+const state = {
+  api: null,
+  connection: null,
+  locations: [], // list items (id, name, slug, parent, …)
+  details: new Map(), // id → GET /v1/locations/{id}
+  counters: new Map(), // id → the latest locationCounters
+  location: null, // the open store (details), or null: the overview
+  heatmaps: [],
+  heatmap: null,
+  period: null,
+  previous: null,
+  figures: null, // the period's figures from REST
+  previousFigures: null,
+  pick: 0, // bumped by every selection, so answers to an older one are dropped
+  timers: [],
+  figuresTimer: null,
+};
 
-  // 256 colours read back from the legend's own gradient, so the legend and the cells can never disagree.
-  const palette = (() => {
-    const bar = $('legend-bar');
-    const ctx = bar.getContext('2d', { willReadFrequently: true });
-    const gradient = ctx.createLinearGradient(0, 0, bar.width, 0);
-    SCALE.forEach((colour, i) => gradient.addColorStop(i / (SCALE.length - 1), colour));
-    ctx.fillStyle = gradient;
-    ctx.fillRect(0, 0, bar.width, bar.height);
-    const row = ctx.getImageData(0, 0, bar.width, 1).data;
-    return Array.from({ length: bar.width }, (_, i) => `rgb(${row[4 * i]},${row[4 * i + 1]},${row[4 * i + 2]})`);
-  })();
+const scale = await loadScale();
+const floor = new FloorHeatmap($('floor'), { bar: $('legend-bar'), ticks: $('legend-ticks'), unit: $('legend-unit') }, scale);
+const playback = new Playback({
+  slider: $('playback'), button: $('play'), label: $('playback-label'),
+  onShow: () => paintHeatmap(),
+});
+const overview = new Overview($('stores'), { open: (id) => openLocation(id) });
+const manage = new Manage($('manage'), {
+  context: () => ({ api: state.api, location: state.location, period: state.period, heatmap: state.heatmap }),
+  changed: (openId, heatmapId) => reloadLocations(openId, heatmapId),
+  report: (e) => reportError(e),
+});
 
-  // Square-root scale: footfall is heavy-tailed, and a linear one would paint all but the hottest cells alike.
-  const scaleOf = (count, max) => Math.sqrt(Math.min(1, count / max));
-  const colourOf = (count, max) => palette[Math.round(scaleOf(count, max) * (palette.length - 1))];
+// ---- key and connection ---------------------------------------------------------------------------------
 
-  /** Ticks at round values (whole ones for counts), placed where the square-root scale puts them. */
-  function drawLegend(max) {
-    const ticks = $('legend-ticks');
-    ticks.replaceChildren();
-    const whole = state.heatmap?.type !== 'dwell_time';
-    const format = whole ? integer : decimal;
-    let step = max > 0 ? niceCeil(max / 4) : 1;
-    if (whole) step = Math.max(1, Math.round(step));
-    const values = [];
-    for (let v = 0; v <= max; v += step) values.push(v);
-    if (max > 0 && values.at(-1) < max) {
-      if (values.length > 1 && scaleOf(values.at(-1), max) > 0.9) values.pop(); // too close to the top label
-      values.push(max);
-    }
-    for (const value of values) {
-      const tick = document.createElement('span');
-      tick.style.left = `${(max > 0 ? scaleOf(value, max) : 0) * 100}%`;
-      tick.textContent = format.format(value);
-      ticks.append(tick);
-    }
-  }
-
-  // ---- REST -----------------------------------------------------------------------------------------------
-
-  class ApiError extends Error {
-    constructor(status, message) {
-      super(message);
-      this.status = status;
-    }
-  }
-
-  async function api(path, as = 'json') {
-    const response = await fetch(path, { headers: { Authorization: `Bearer ${state.key}` } });
-    if (!response.ok) {
-      let message = `${response.status} ${response.statusText}`;
-      try {
-        message = (await response.json()).error.message || message;
-      } catch {
-        // not the error envelope: keep the status line
-      }
-      throw new ApiError(response.status, message);
-    }
-    return as === 'blob' ? response.blob() : response.json();
-  }
-
-  /** Every item of a paged list (`{<field>: [...], pagination: {total}}`), 100 at a time. */
-  async function listAll(path, field) {
-    const items = [];
-    const separator = path.includes('?') ? '&' : '?';
-    for (let offset = 0; ; offset += 100) {
-      const page = await api(`${path}${separator}limit=100&offset=${offset}`);
-      items.push(...page[field]);
-      if (page[field].length === 0 || items.length >= page.pagination.total) return items;
-    }
-  }
-
-  // ---- key and connection ---------------------------------------------------------------------------------
-
-  async function connect(key) {
-    await disconnect();
-    showMessage('');
-    state.key = key;
-    let locations;
-    try {
-      locations = await listAll('/v1/locations', 'locations');
-    } catch (e) {
-      state.key = null;
-      sessionStorage.removeItem(KEY_STORAGE);
-      showMessage(e.status === 401 ? 'That API key was not accepted.'
-        : e.status === 403 ? 'This key may not read data (an ingest key?): use a full or read key.'
-          : `Could not load the locations: ${e.message}`);
-      return;
-    }
-
-    sessionStorage.setItem(KEY_STORAGE, key);
-    $('api-key').value = '';
-    $('api-key').placeholder = 'key kept for this tab';
-    $('forget-key').hidden = false;
-    $('dashboard').hidden = false;
-    fillSelect($('location'), locations, (l) => (l.name === l.slug ? l.name : `${l.name} (${l.slug})`));
-
-    startHub();
-    loadUsage();
-    state.timers.push(
-      setInterval(() => loadGateways().catch(reportError), GATEWAY_REFRESH_MS),
-      setInterval(() => { loadHours().catch(reportError); loadUsage(); checkDay(); }, SLOW_REFRESH_MS));
-
-    if (locations.length === 0) {
-      showMessage('This tenant has no locations yet: create one with POST /v1/locations.');
-      return;
-    }
-    const remembered = JSON.parse(sessionStorage.getItem(PICK_STORAGE) || '{}');
-    const first = locations.find((l) => l.id === remembered.location) ?? locations[0];
-    $('location').value = first.id;
-    await selectLocation(first.id, remembered.heatmap);
-  }
-
-  async function disconnect() {
-    state.timers.forEach(clearInterval);
-    state.timers = [];
-    const connection = state.connection;
-    state.connection = null; // before stop(), so onclose does not reconnect
-    state.location = null;
-    state.heatmap = null;
-    state.locationPick++;
-    state.heatmapPick++;
-    $('landing').hidden = true; // another key may be another tenant
-    $('landing').dataset.state = 'loading';
-    if (connection) await connection.stop().catch(() => {});
-  }
-
-  async function forgetKey() {
-    await disconnect();
-    state.key = null;
+async function connect(key) {
+  await disconnect();
+  showMessage('');
+  const api = new Api(key);
+  let locations;
+  try {
+    locations = await api.listAll('/v1/locations?info=true', 'locations');
+  } catch (e) {
     sessionStorage.removeItem(KEY_STORAGE);
-    sessionStorage.removeItem(PICK_STORAGE);
-    $('dashboard').hidden = true;
-    $('forget-key').hidden = true;
-    $('api-key').placeholder = 'API key (hm_live_…)';
-    setStatus('offline', 'not connected');
-  }
-
-  function startHub() {
-    const connection = new signalR.HubConnectionBuilder()
-      .withUrl('/hubs/live', { accessTokenFactory: () => state.key })
-      .withAutomaticReconnect()
-      .configureLogging(signalR.LogLevel.Warning)
-      .build();
-    connection.on('heatmapUpdated', (frame) => {
-      if (frame.heatmap_id !== state.heatmap?.id) return;
-      applyFrame(frame);
-      schedulePaint();
-    });
-    connection.on('locationCounters', (counters) => {
-      if (counters.location_id === state.location?.id) showCounters(counters);
-    });
-    connection.onreconnecting(() => setStatus('connecting', 'reconnecting…'));
-    connection.onreconnected(() => {
-      setStatus('live', 'live');
-      resubscribe(); // groups do not survive a reconnect
-    });
-    connection.onclose(() => {
-      if (state.connection === connection) keepConnected(connection);
-    });
-    state.connection = connection;
-    keepConnected(connection);
-  }
-
-  /** Starts the connection, and again every few seconds while it is down (automatic reconnect gives up). */
-  async function keepConnected(connection) {
-    while (state.connection === connection && connection.state === signalR.HubConnectionState.Disconnected) {
-      setStatus('connecting', 'connecting…');
-      try {
-        await connection.start();
-        setStatus('live', 'live');
-        await resubscribe();
-        return;
-      } catch (e) {
-        if (e.statusCode === 401 || e.statusCode === 403) {
-          showMessage('The live feed refused this key.');
-          setStatus('offline', 'offline');
-          return;
-        }
-        setStatus('offline', 'offline, retrying…');
-        await sleep(RECONNECT_DELAY_MS);
-      }
-    }
-  }
-
-  const connected = () => state.connection?.state === signalR.HubConnectionState.Connected;
-
-  function unsubscribeQuietly(method, id) {
-    if (connected()) state.connection.invoke(method, id).catch(() => {});
-  }
-
-  async function resubscribe() {
-    await Promise.all([subscribeLocation(), subscribeHeatmap()]).catch(reportError);
-  }
-
-  // ---- selection ------------------------------------------------------------------------------------------
-
-  async function selectLocation(id, preferredHeatmap) {
-    const pick = ++state.locationPick;
-    if (state.location) unsubscribeQuietly('UnsubscribeLocation', state.location.id);
-    if (state.heatmap) unsubscribeQuietly('UnsubscribeHeatmap', state.heatmap.id);
-    state.heatmapPick++;
-    state.location = null;
-    state.heatmap = null;
-    state.buckets = new Map();
-    showCounters(null);
-    try {
-      const [location, heatmaps, image] = await Promise.all([
-        api(`/v1/locations/${enc(id)}`),
-        listAll(`/v1/heatmaps?location_id=${enc(id)}`, 'heatmaps'),
-        loadFloorImage(id),
-      ]);
-      if (pick !== state.locationPick) return;
-      state.location = location;
-      state.heatmaps = heatmaps;
-      state.floorImage = image;
-      sizeFloor();
-      fillSelect($('heatmap'), heatmaps, (h) => `${h.name} · ${h.type.replace('_', ' ')}`);
-      remember();
-      const heatmap = heatmaps.find((h) => h.id === preferredHeatmap) ?? heatmaps[0];
-      if (heatmap) $('heatmap').value = heatmap.id;
-      else $('heatmap-info').textContent = 'no heatmap at this location yet (POST /v1/heatmaps)';
-      await Promise.all([
-        subscribeLocation(),
-        loadHours(),
-        loadGateways(),
-        heatmap ? selectHeatmap(heatmap) : paint(),
-      ]);
-    } catch (e) {
-      if (pick === state.locationPick) reportError(e);
-    }
-  }
-
-  async function selectHeatmap(heatmap) {
-    if (state.heatmap) unsubscribeQuietly('UnsubscribeHeatmap', state.heatmap.id);
-    state.heatmapPick++;
-    state.heatmap = heatmap;
-    state.buckets = new Map();
-    $('heatmap-info').textContent = `${heatmap.type.replace('_', ' ')} · cells of ${heatmap.cell_size} floor units`;
-    $('legend-unit').textContent = UNITS[heatmap.type] ?? '';
-    remember();
-    paint();
-    await subscribeHeatmap();
-  }
-
-  async function subscribeHeatmap() {
-    const heatmap = state.heatmap;
-    if (!heatmap || !connected()) return; // (re)connecting subscribes it
-    const pick = state.heatmapPick;
-    const frames = await state.connection.invoke('SubscribeHeatmap', heatmap.id);
-    if (pick !== state.heatmapPick) return;
-    state.today = localDate(heatmap.timezone);
-    state.buckets = new Map();
-    frames.forEach(applyFrame);
-    paint();
-    $('floor').dataset.heatmap = heatmap.id; // the snapshot is on screen
-  }
-
-  async function subscribeLocation() {
-    const location = state.location;
-    if (!location || !connected()) return;
-    const counters = await state.connection.invoke('SubscribeLocation', location.id);
-    if (location === state.location) showCounters(counters);
-  }
-
-  function remember() {
-    sessionStorage.setItem(PICK_STORAGE, JSON.stringify({ location: state.location?.id, heatmap: state.heatmap?.id }));
-  }
-
-  /** At local midnight yesterday's cells and hours leave the screen: take a fresh snapshot. */
-  function checkDay() {
-    if (state.heatmap && state.today && localDate(state.heatmap.timezone) !== state.today) {
-      resubscribe();
-    }
-  }
-
-  // ---- heatmap --------------------------------------------------------------------------------------------
-
-  /** A frame's cells are absolute totals in its bucket: they replace, never add to, what the bucket had. */
-  function applyFrame(frame) {
-    let bucket = state.buckets.get(frame.bucket_start);
-    if (!bucket) state.buckets.set(frame.bucket_start, (bucket = new Map()));
-    for (const [x, y, count] of frame.cells) bucket.set(`${x},${y}`, [x, y, count]);
-  }
-
-  /** Today's total per cell: the sum over today's buckets. */
-  function cellTotals() {
-    const totals = new Map();
-    for (const bucket of state.buckets.values()) {
-      for (const [key, [x, y, count]] of bucket) {
-        const cell = totals.get(key);
-        if (cell) cell[2] += count;
-        else totals.set(key, [x, y, count]);
-      }
-    }
-    return totals;
-  }
-
-  function floorSize() {
-    const plan = state.location?.floor_plan;
-    return { width: plan?.width || 1000, height: plan?.height || 1000 };
-  }
-
-  function sizeFloor() {
-    const canvas = $('floor');
-    const { width, height } = floorSize();
-    const scale = Math.min(FLOOR_MAX_PX / width, FLOOR_MAX_PX / height);
-    canvas.width = Math.max(1, Math.round(width * scale));
-    canvas.height = Math.max(1, Math.round(height * scale));
-    canvas.dataset.floorWidth = width;
-    canvas.dataset.floorHeight = height;
-  }
-
-  function schedulePaint() {
-    if (state.paintQueued) return;
-    state.paintQueued = true;
-    requestAnimationFrame(() => {
-      state.paintQueued = false;
-      paint();
-    });
-  }
-
-  function paint() {
-    const canvas = $('floor');
-    const ctx = canvas.getContext('2d');
-    const { width, height } = floorSize();
-    const sx = canvas.width / width;
-    const sy = canvas.height / height;
-
-    ctx.globalAlpha = 1;
-    if (state.floorImage) {
-      ctx.drawImage(state.floorImage, 0, 0, canvas.width, canvas.height);
-    } else {
-      drawPlainFloor(ctx, width, height, sx, sy);
-    }
-
-    const totals = [...cellTotals().values()].filter(([, , count]) => count > 0);
-    const max = totals.reduce((m, [, , count]) => Math.max(m, count), 0);
-    // Cells arrive as their centres in floor units (as REST data_points): each spans half a cell either side.
-    const half = (state.heatmap?.cell_size ?? 10) / 2;
-    ctx.globalAlpha = HEAT_ALPHA;
-    for (const [x, y, count] of totals) {
-      const x0 = Math.round((x - half) * sx);
-      const y0 = Math.round((y - half) * sy);
-      const x1 = Math.round((x + half) * sx);
-      const y1 = Math.round((y + half) * sy);
-      ctx.fillStyle = colourOf(count, max);
-      ctx.fillRect(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0));
-    }
-    ctx.globalAlpha = 1;
-
-    canvas.dataset.paintedCells = totals.length;
-    canvas.dataset.maxCount = max;
-    $('floor-empty').hidden = !state.heatmap || totals.length > 0;
-    drawLegend(max);
-  }
-
-  /** No floor-plan image: the floor's outline with a light grid (about ten lines each way). */
-  function drawPlainFloor(ctx, width, height, sx, sy) {
-    ctx.fillStyle = FLOOR_COLOUR;
-    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-    const step = niceCeil(Math.max(width, height) / 10);
-    ctx.strokeStyle = GRID_COLOUR;
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    for (let x = step; x < width; x += step) {
-      ctx.moveTo(Math.round(x * sx) + 0.5, 0);
-      ctx.lineTo(Math.round(x * sx) + 0.5, ctx.canvas.height);
-    }
-    for (let y = step; y < height; y += step) {
-      ctx.moveTo(0, Math.round(y * sy) + 0.5);
-      ctx.lineTo(ctx.canvas.width, Math.round(y * sy) + 0.5);
-    }
-    ctx.stroke();
-  }
-
-  async function loadFloorImage(locationId) {
-    try {
-      return await createImageBitmap(await api(`/v1/locations/${enc(locationId)}/floor-plan`, 'blob'));
-    } catch (e) {
-      if (e.status !== 404) console.warn('floor plan not shown:', e);
-      return null; // a plain floor instead
-    }
-  }
-
-  // ---- counters, hours, gateways, usage -------------------------------------------------------------------
-
-  function showCounters(counters) {
-    for (const name of COUNTERS) {
-      $(`counter-${name}`).textContent = counters ? integer.format(counters[name]) : '–';
-    }
-    $('last-update').textContent = counters?.last_update
-      ? `last event ${new Date(counters.last_update).toLocaleTimeString()} · ${counters.gateways_online} gateway(s) online`
-      : '';
-    const previous = state.lastCounters;
-    state.lastCounters = counters;
-    if (!counters || previous?.location_id !== counters.location_id) return; // a new location loads them itself
-    if (previous.impressions !== counters.impressions) scheduleHours();
-    if (previous.gateways_online !== counters.gateways_online) loadGateways().catch(reportError);
-  }
-
-  /** Visitors by hour again, at most every couple of seconds however fast the counters move. */
-  function scheduleHours() {
-    if (state.hoursTimer) return;
-    state.hoursTimer = setTimeout(() => {
-      state.hoursTimer = null;
-      loadHours().catch(reportError);
-    }, HOURS_THROTTLE_MS);
-  }
-
-  async function loadHours() {
-    const location = state.location;
-    if (!location) return;
-    const rows = await api(`/v1/traffic/impression-counts/${enc(location.id)}/${localDate(location.timezone)}?interval=hour`);
-    if (location === state.location) drawHours(rows, localHour(location.timezone));
-  }
-
-  /** 24 bars, one per local hour (two for the hour a DST fall-back repeats). */
-  function drawHours(rows, nowHour) {
-    const slots = [];
-    for (let hour = 0; hour < 24; hour++) {
-      const inHour = rows.filter((r) => r.hr === hour);
-      if (inHour.length === 0) slots.push({ hour, count: 0 });
-      else inHour.forEach((r) => slots.push({ hour, count: r.impressions }));
-    }
-    const [width, height, left, bottom, top] = [480, 180, 30, 18, 8];
-    const max = niceCeil(Math.max(1, ...slots.map((s) => s.count)));
-    const plotHeight = height - bottom - top;
-    const step = (width - left) / slots.length;
-    const y = (count) => top + plotHeight * (1 - count / max);
-
-    const svg = $('hours');
-    svg.replaceChildren();
-    for (const value of [0, max / 2, max]) {
-      svg.append(svgElement('line', { x1: left, x2: width, y1: y(value), y2: y(value), class: 'gridline' }));
-      svg.append(svgElement('text', { x: left - 4, y: y(value) + 4, class: 'axis', 'text-anchor': 'end' }, integer.format(value)));
-    }
-    slots.forEach((slot, i) => {
-      const x = left + i * step;
-      const bar = svgElement('rect', {
-        x: x + 1, y: y(slot.count), width: Math.max(1, step - 2), height: plotHeight - (y(slot.count) - top),
-        class: slot.hour === nowHour ? 'bar now' : 'bar',
-      });
-      bar.append(svgElement('title', {}, `${String(slot.hour).padStart(2, '0')}:00 · ${integer.format(slot.count)} visitors`));
-      svg.append(bar);
-      if (slot.hour % 3 === 0 && (i === 0 || slots[i - 1].hour !== slot.hour)) {
-        svg.append(svgElement('text', { x: x + step / 2, y: height - 4, class: 'axis', 'text-anchor': 'middle' }, String(slot.hour)));
-      }
-    });
-    svg.dataset.total = slots.reduce((sum, s) => sum + s.count, 0);
-  }
-
-  async function loadGateways() {
-    const location = state.location;
-    if (!location) return;
-    const gateways = await api(`/v1/locations/${enc(location.id)}/gateways`);
-    if (location !== state.location) return;
-    const list = $('gateways');
-    list.replaceChildren();
-    if (gateways.length === 0) {
-      const none = document.createElement('li');
-      none.className = 'none';
-      none.textContent = 'No gateway has sent events here yet.';
-      list.append(none);
-    }
-    const now = Date.now();
-    for (const gateway of gateways) {
-      const seen = Date.parse(gateway.last_seen);
-      const online = now - seen <= GATEWAY_ONLINE_MS;
-      const item = document.createElement('li');
-      item.className = online ? 'online' : 'offline';
-      item.dataset.gateway = gateway.gateway_id;
-      item.dataset.online = online;
-      item.title = `last seen ${new Date(seen).toLocaleString()} · ${integer.format(gateway.batches)} batches · ${integer.format(gateway.events)} events`;
-      const name = document.createElement('strong');
-      name.textContent = gateway.gateway_id;
-      const detail = document.createElement('span');
-      detail.textContent = online ? 'online' : `offline · seen ${ago(now - seen)}`;
-      item.append(name, detail);
-      list.append(item);
-    }
-  }
-
-  async function loadUsage() {
-    let usage;
-    try {
-      usage = await api('/v1/usage');
-      $('usage').textContent = `${usage.plan} plan · ${integer.format(usage.events_ingested)} events this month`;
-    } catch {
-      $('usage').textContent = '';
-      return;
-    }
-    await loadLanding(usage.tenant_id);
-  }
-
-  /** The tenant's landing-page analytics (GET /api/analytics/{tenantId}); the card shows only once there are any. */
-  async function loadLanding(tenantId) {
-    const card = $('landing');
-    const key = state.key;
-    let data = null;
-    try {
-      data = (await api(`/api/analytics/${enc(tenantId)}`)).data;
-    } catch (e) {
-      console.warn('landing-page analytics not shown:', e);
-    }
-    if (key !== state.key) return; // the key changed meanwhile: that answer was about another tenant
-    const present = !!data && (LANDING_COUNTS.some((name) => data[name] > 0) || data.avg_time_on_page > 0);
-    card.hidden = !present;
-    card.dataset.state = present ? 'shown' : 'empty';
-    if (!present) return;
-    for (const name of LANDING_COUNTS) $(`landing-${name}`).textContent = integer.format(data[name]);
-    $('landing-avg_time_on_page').textContent = duration(data.avg_time_on_page);
-    drawLandingDays(data.last_7_days);
-  }
-
-  /** Seven bars, oldest first, today last. */
-  function drawLandingDays(days) {
-    const [width, height, bottom, top] = [440, 64, 14, 4];
-    const max = Math.max(1, ...days.map((d) => d.visitors));
-    const step = width / days.length;
-    const svg = $('landing-days');
-    svg.replaceChildren();
-    days.forEach((day, i) => {
-      const barHeight = (height - bottom - top) * (day.visitors / max);
-      const bar = svgElement('rect', {
-        x: i * step + 2, y: height - bottom - barHeight, width: step - 4, height: barHeight,
-        class: i === days.length - 1 ? 'bar now' : 'bar',
-      });
-      bar.append(svgElement('title', {}, `${day.date} · ${integer.format(day.visitors)} visitors`));
-      svg.append(bar);
-      svg.append(svgElement('text', { x: i * step + step / 2, y: height - 2, class: 'axis', 'text-anchor': 'middle' }, day.date.slice(5)));
-    });
-  }
-
-  // ---- small helpers --------------------------------------------------------------------------------------
-
-  function fillSelect(select, items, label) {
-    select.replaceChildren(...items.map((item) => new Option(label(item), item.id)));
-    select.disabled = items.length === 0;
-  }
-
-  function svgElement(name, attributes, text) {
-    const element = document.createElementNS('http://www.w3.org/2000/svg', name);
-    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
-    if (text !== undefined) element.textContent = text;
-    return element;
-  }
-
-  /** yyyy-MM-dd of now in an IANA zone. */
-  function localDate(timeZone) {
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-  }
-
-  function localHour(timeZone) {
-    return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
-  }
-
-  /** 1, 2 or 5 times a power of ten, at least n. */
-  function niceCeil(n) {
-    const power = 10 ** Math.floor(Math.log10(n));
-    return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= n);
-  }
-
-  function duration(seconds) {
-    const s = Math.round(seconds);
-    return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
-  }
-
-  function ago(ms) {
-    const s = Math.max(0, Math.round(ms / 1000));
-    if (s < 60) return `${s} s ago`;
-    if (s < 3600) return `${Math.round(s / 60)} min ago`;
-    if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-    return `${Math.round(s / 86400)} d ago`;
-  }
-
-  function setStatus(kind, text) {
-    const status = $('status');
-    status.dataset.state = kind;
-    status.textContent = text;
-  }
-
-  function showMessage(text) {
-    $('message').textContent = text;
-    $('message').hidden = !text;
-  }
-
-  function reportError(e) {
-    console.error(e);
-    showMessage(e?.message ? `Something went wrong: ${e.message}` : 'Something went wrong.');
-  }
-
-  // ---- wiring ---------------------------------------------------------------------------------------------
-
-  if (typeof signalR === 'undefined') {
-    showMessage('lib/signalr.min.js is missing: build the project (dotnet build runs npm ci and copies it).');
-    $('connect').disabled = true;
+    showMessage(e.status === 401 ? 'That API key was not accepted.'
+      : e.status === 403 ? 'This key may not read data (an ingest key?): use a full or read key.'
+        : `Could not load the locations: ${e.message}`);
     return;
   }
+  state.api = api;
+  state.locations = locations;
+  sessionStorage.setItem(KEY_STORAGE, key);
+  $('first-run').hidden = true;
+  $('api-key').value = '';
+  $('api-key').placeholder = 'key kept for this tab';
+  $('forget-key').hidden = false;
+  $('dashboard').hidden = false;
+  fillLocations();
 
+  startHub();
+  loadUsage();
+  state.timers.push(
+    setInterval(() => loadGateways().catch(reportError), GATEWAY_REFRESH_MS),
+    setInterval(() => { refreshSlow(); loadUsage(); }, SLOW_REFRESH_MS));
+
+  await loadDetails();
+  if (locations.length === 0) {
+    showMessage('This tenant has no locations yet: create one with POST /v1/locations.');
+    return;
+  }
+  const remembered = JSON.parse(sessionStorage.getItem(PICK_STORAGE) || '{}');
+  const pick = remembered.location !== undefined ? remembered.location : locations.length === 1 ? locations[0].id : '';
+  if (remembered.period) $('period').value = remembered.period;
+  await openLocation(state.details.has(pick) ? pick : '', remembered.heatmap);
+}
+
+async function disconnect() {
+  state.timers.forEach(clearInterval);
+  state.timers = [];
+  const connection = state.connection;
+  state.connection = null; // before stop(), so onclose does not reconnect
+  state.location = null;
+  state.heatmap = null;
+  state.counters = new Map();
+  state.details = new Map();
+  state.pick++;
+  playback.stop();
+  $('landing').hidden = true; // another key may be another tenant
+  $('landing').dataset.state = 'loading';
+  if (connection) await connection.stop().catch(() => {});
+}
+
+async function forgetKey() {
+  await disconnect();
+  state.api = null;
+  sessionStorage.removeItem(KEY_STORAGE);
+  sessionStorage.removeItem(PICK_STORAGE);
+  $('dashboard').hidden = true;
+  $('forget-key').hidden = true;
+  $('api-key').placeholder = 'API key (hm_live_…)';
+  setStatus('offline', 'not connected');
+  offerDemoKey();
+}
+
+/** In the embedded mode, on this machine, the server offers the Demo key: no copying from the console. */
+async function offerDemoKey() {
+  try {
+    const response = await fetch('/dashboard/demo-key');
+    if (!response.ok) return;
+    const { api_key: key } = await response.json();
+    $('first-run').hidden = false;
+    $('use-demo-key').onclick = () => connect(key);
+  } catch {
+    // no offer: the key box is the way in
+  }
+}
+
+function startHub() {
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl('/hubs/live', { accessTokenFactory: () => state.api?.key })
+    .withAutomaticReconnect()
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+  connection.on('heatmapUpdated', (frame) => {
+    if (frame.heatmap_id !== state.heatmap?.id || !state.period?.live) return;
+    applyFrame(frame);
+    playback.setFrames(heatmapFrames());
+    schedulePaint();
+  });
+  connection.on('locationCounters', (counters) => onCounters(counters));
+  connection.onreconnecting(() => setStatus('connecting', 'reconnecting…'));
+  connection.onreconnected(() => {
+    setStatus('live', 'live');
+    resubscribe(); // groups do not survive a reconnect
+  });
+  connection.onclose(() => {
+    if (state.connection === connection) keepConnected(connection);
+  });
+  state.connection = connection;
+  keepConnected(connection);
+}
+
+/** Starts the connection, and again every few seconds while it is down (automatic reconnect gives up). */
+async function keepConnected(connection) {
+  while (state.connection === connection && connection.state === signalR.HubConnectionState.Disconnected) {
+    setStatus('connecting', 'connecting…');
+    try {
+      await connection.start();
+      setStatus('live', 'live');
+      await resubscribe();
+      return;
+    } catch (e) {
+      if (e.statusCode === 401 || e.statusCode === 403) {
+        showMessage('The live feed refused this key.');
+        setStatus('offline', 'offline');
+        return;
+      }
+      setStatus('offline', 'offline, retrying…');
+      await sleep(RECONNECT_DELAY_MS);
+    }
+  }
+}
+
+const connected = () => state.connection?.state === signalR.HubConnectionState.Connected;
+
+/** Counters of every store (the overview shows them all), and the open heatmap's cells while it shows today. */
+async function resubscribe() {
+  if (!connected()) return;
+  const watched = state.locations.slice(0, MAX_WATCHED_LOCATIONS);
+  await Promise.all([
+    ...watched.map((l) => state.connection.invoke('SubscribeLocation', l.id).then(onCounters)),
+    subscribeHeatmap(),
+  ]).catch(reportError);
+}
+
+// ---- locations and the overview -------------------------------------------------------------------------
+
+function fillLocations() {
+  const select = $('location');
+  const all = new Option(state.locations.length === 1 ? 'All stores (1)' : `All stores (${state.locations.length})`, '');
+  const byParent = groupByParent(state.locations);
+  const options = [all];
+  for (const { item, depth } of byParent) {
+    options.push(new Option(`${depth > 0 ? '\u2003'.repeat(depth) + '↳ ' : ''}${item.name}`, item.id));
+  }
+  select.replaceChildren(...options);
+}
+
+/** Stores first, each followed by its zones (a zone names its parent by slug). */
+function groupByParent(locations) {
+  const bySlug = new Map(locations.map((l) => [l.slug, l]));
+  const children = new Map();
+  const roots = [];
+  for (const l of locations) {
+    if (l.parent && bySlug.has(l.parent)) {
+      if (!children.has(l.parent)) children.set(l.parent, []);
+      children.get(l.parent).push(l);
+    } else {
+      roots.push(l);
+    }
+  }
+  const ordered = [];
+  const walk = (item, depth) => {
+    ordered.push({ item, depth });
+    for (const child of children.get(item.slug) ?? []) walk(child, depth + 1);
+  };
+  roots.forEach((r) => walk(r, 0));
+  return ordered;
+}
+
+/** Each location's details (its zone, capacity), and for the overview its visitors this time last week. */
+async function loadDetails() {
+  const api = state.api;
+  await Promise.all(state.locations.map(async (l) => {
+    const details = await api.getQueued(`/v1/locations/${enc(l.id)}`);
+    if (api === state.api) state.details.set(l.id, details);
+  }));
+  overview.setLocations(groupByParent(state.locations).map(({ item, depth }) => ({ ...state.details.get(item.id), depth })));
+  await loadLastWeek();
+}
+
+async function loadLastWeek() {
+  const api = state.api;
+  await Promise.all([...state.details.values()].map(async (location) => {
+    const lastWeek = weekBefore(periodOf('today', location.timezone));
+    const end = lastWeek.until ? `${lastWeek.last}T${lastWeek.until}` : lastWeek.last;
+    const answer = await api.getQueued(
+      `/v1/locations/${enc(location.id)}/analytics?start_date=${lastWeek.first}&end_date=${end}&metrics=visitors`);
+    if (api === state.api) overview.setLastWeek(location.id, answer.metrics.visitors);
+  })).catch(reportError);
+}
+
+function onCounters(counters) {
+  if (!counters) return;
+  state.counters.set(counters.location_id, counters);
+  overview.setCounters(counters);
+  if (counters.location_id !== state.location?.id) return;
+  showFigures();
+  showLastUpdate(counters);
+  if (state.period?.live) scheduleFigures();
+}
+
+/** After an edit: the lists again, the store (and heatmap) given opened, live counters for any new store. */
+async function reloadLocations(openId, heatmapId) {
+  state.locations = await state.api.listAll('/v1/locations?info=true', 'locations');
+  state.details = new Map();
+  fillLocations();
+  await loadDetails();
+  await resubscribe();
+  await openLocation(openId, heatmapId);
+}
+
+async function openLocation(id, preferredHeatmap) {
+  const pick = ++state.pick;
+  playback.stop();
+  state.heatmap = null;
+  state.heatmaps = [];
+  state.buckets = new Map();
+  $('location').value = id;
+  const location = id ? state.details.get(id) : null;
+  state.location = location ?? null;
+  $('overview').hidden = !!location;
+  $('store').hidden = !location;
+  document.querySelectorAll('.store-only').forEach((e) => { e.hidden = !location; });
+  $('custom-range').hidden = !location || $('period').value !== 'custom';
+  remember();
+  if ($('manage').open) manage.refresh().catch(reportError);
+  if (!location) return;
+
+  state.figures = null;
+  state.previousFigures = null;
+  showFigures();
+  showLastUpdate(state.counters.get(location.id));
+  try {
+    const [heatmaps, image] = await Promise.all([
+      state.api.listAll(`/v1/heatmaps?location_id=${enc(location.id)}`, 'heatmaps'),
+      loadFloorImage(location.id),
+    ]);
+    if (pick !== state.pick) return;
+    state.heatmaps = heatmaps;
+    floor.setFloor(location.floor_plan?.width, location.floor_plan?.height, image);
+    const select = $('heatmap');
+    select.replaceChildren(...heatmaps.map((h) => new Option(h.name, h.id)));
+    select.disabled = heatmaps.length === 0;
+    const heatmap = heatmaps.find((h) => h.id === preferredHeatmap) ?? heatmaps[0] ?? null;
+    if (heatmap) select.value = heatmap.id;
+    await Promise.all([selectPeriod(heatmap), loadGateways()]);
+  } catch (e) {
+    if (pick === state.pick) reportError(e);
+  }
+}
+
+async function loadFloorImage(locationId) {
+  try {
+    return await createImageBitmap(await state.api.get(`/v1/locations/${enc(locationId)}/floor-plan`, 'blob'));
+  } catch (e) {
+    if (e.status !== 404) console.warn('floor plan not shown:', e);
+    return null; // a plain floor instead
+  }
+}
+
+function remember() {
+  sessionStorage.setItem(PICK_STORAGE, JSON.stringify({
+    location: state.location?.id ?? '', heatmap: state.heatmap?.id, period: $('period').value,
+  }));
+}
+
+// ---- periods, figures and charts ------------------------------------------------------------------------
+
+/** (Re)loads everything about the chosen period: figures against the previous period, charts, the heatmap. */
+async function selectPeriod(heatmap = state.heatmap) {
+  const location = state.location;
+  if (!location) return;
+  const pick = ++state.pick;
+  const kind = $('period').value;
+  $('custom-range').hidden = kind !== 'custom';
+  if (kind === 'custom' && !$('from').value) {
+    $('to').value = localDate(location.timezone);
+    $('from').value = $('to').value;
+  }
+  state.period = periodOf(kind, location.timezone, { from: $('from').value, to: $('to').value });
+  state.previous = previousOf(state.period);
+  $('period-label').textContent = `${cap(label(state.period))} · compared with the ${state.period.kind === 'today' ? 'same time yesterday' : 'previous ' + counted(dayCountOf(state.period), 'day')}`;
+  $('store').dataset.period = state.period.kind;
+  remember();
+  await Promise.all([loadFigures(pick), loadCharts(pick), selectHeatmap(heatmap, pick)]);
+}
+
+const dayCountOf = (p) => Math.round((Date.parse(p.last) - Date.parse(p.first)) / 86400000) + 1;
+const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+async function loadFigures(pick = state.pick) {
+  const { location, period, previous } = state;
+  const [current, before] = await Promise.all([figuresOf(state.api, location, period), figuresOf(state.api, location, previous)]);
+  if (pick !== state.pick) return;
+  state.figures = current;
+  state.previousFigures = before;
+  showFigures();
+  const highlight = period.live ? localHour(location.timezone) : -1;
+  drawBars($('chart-hourly'), {
+    labels: Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')),
+    current: current.hourly, previous: before.hourly, highlight,
+    currentLabel: cap(label(period)), previousLabel: period.live ? 'yesterday, same time' : 'previous period',
+  });
+  $('store').dataset.figures = 'loaded';
+}
+
+async function loadCharts(pick = state.pick) {
+  const trend = await trendOf(state.api, state.location, state.period);
+  if (pick !== state.pick) return;
+  drawBars($('chart-daily'), {
+    labels: trend.days.map((d) => d.date.slice(5)), titles: trend.days.map((d) => d.date),
+    current: trend.days.map((d) => d.visitors), previous: trend.daysBefore.map((d) => d.visitors),
+    currentLabel: `${counted(trend.days.length, 'day')} to ${trend.days.at(-1)?.date.slice(5) ?? ''}`, previousLabel: 'the days before',
+  });
+  drawBars($('chart-weekly'), {
+    labels: trend.weeks.map((w) => w.week.slice(5)), titles: trend.weeks.map((w) => `week of ${w.week}`),
+    current: trend.weeks.map((w) => w.visitors), currentLabel: 'visitors per week',
+    highlight: trend.weeks.length - 1,
+  });
+}
+
+/** Figures on screen: today's move live (counters), other periods are REST answers; each against before. */
+function showFigures() {
+  const container = $('counters');
+  const live = state.period?.live ? state.counters.get(state.location?.id) : null;
+  const figures = state.figures;
+  const before = state.previousFigures;
+  const items = [];
+  for (const figure of FIGURES) {
+    if (figure.todayOnly && !state.period?.live) continue;
+    let value = figures?.[figure.name];
+    if (live && figure.live) value = live[figure.live];
+    if (live && figure.name === 'conversion_rate') value = live.visitors_today > 0 ? live.conversions / live.visitors_today : 0;
+    const previous = figure.todayOnly ? undefined : before?.[figure.name];
+    items.push(counterElement(figure, value, previous, live));
+  }
+  container.replaceChildren(...items);
+}
+
+function counterElement(figure, value, previous, live) {
+  const format = figure.format ?? ((v) => integer.format(v));
+  const element = document.createElement('div');
+  element.className = 'counter';
+  element.id = `counter-${figure.name}`;
+  const valueSpan = document.createElement('span');
+  valueSpan.className = 'value';
+  valueSpan.textContent = value == null ? '–' : format(value);
+  const labelSpan = document.createElement('span');
+  labelSpan.className = 'label';
+  labelSpan.textContent = figure.label;
+  element.append(valueSpan, labelSpan);
+  if (figure.name === 'occupancy' && live?.capacity) {
+    const capacity = document.createElement('span');
+    capacity.className = 'capacity';
+    capacity.dataset.over = live.occupancy > live.capacity;
+    capacity.textContent = `${percent.format(live.utilisation ?? live.occupancy / live.capacity)} of ${integer.format(live.capacity)}`;
+    element.append(capacity);
+  }
+  if (previous !== undefined) {
+    const delta = change(value, previous);
+    const changeSpan = document.createElement('span');
+    changeSpan.className = 'change';
+    changeSpan.dataset.direction = delta.direction;
+    changeSpan.textContent = previous == null ? '' : `${delta.text} · was ${format(previous)}`;
+    element.dataset.previous = previous ?? '';
+    element.append(changeSpan);
+  }
+  return element;
+}
+
+function showLastUpdate(counters) {
+  $('last-update').textContent = counters?.last_update
+    ? `last event ${new Date(counters.last_update).toLocaleTimeString()} · ${counted(counters.gateways_online, 'gateway')} online`
+    : '';
+}
+
+/** Today's REST figures again (dwell, comparisons' cut-off), at most every couple of seconds. */
+function scheduleFigures() {
+  if (state.figuresTimer) return;
+  state.figuresTimer = setTimeout(() => {
+    state.figuresTimer = null;
+    if (state.period?.live) loadFigures().catch(reportError);
+  }, FIGURES_THROTTLE_MS);
+}
+
+/** Every minute: the period moves on (today's cut-off, and at midnight today becomes a new day). */
+function refreshSlow() {
+  if (!state.location) {
+    loadLastWeek();
+    return;
+  }
+  if (state.period?.live && localDate(state.location.timezone) !== state.period.last) {
+    selectPeriod().catch(reportError);
+  } else if (state.period?.live) {
+    state.period = periodOf('today', state.location.timezone);
+    state.previous = previousOf(state.period);
+    loadFigures().catch(reportError);
+    loadCharts().catch(reportError);
+  }
+}
+
+// ---- heatmap --------------------------------------------------------------------------------------------
+
+async function selectHeatmap(heatmap, pick = state.pick) {
+  if (state.heatmap && state.heatmap !== heatmap && connected()) {
+    state.connection.invoke('UnsubscribeHeatmap', state.heatmap.id).catch(() => {});
+  }
+  state.heatmap = heatmap;
+  state.buckets = new Map();
+  playback.setFrames([]);
+  $('floor').dataset.heatmap = '';
+  if (!heatmap) {
+    $('heatmap-info').textContent = 'none yet: create one with POST /v1/heatmaps';
+    paintHeatmap();
+    return;
+  }
+  $('heatmap-info').textContent = `${heatmap.type.replace('_', ' ')} · cells of ${heatmap.cell_size} floor units`;
+  remember();
+  paintHeatmap();
+  if (state.period.live) {
+    await subscribeHeatmap();
+  } else {
+    await loadHeatmapData(heatmap, pick);
+  }
+}
+
+async function subscribeHeatmap() {
+  const heatmap = state.heatmap;
+  if (!heatmap || !state.period?.live || !connected()) return; // (re)connecting subscribes it
+  const pick = state.pick;
+  const frames = await state.connection.invoke('SubscribeHeatmap', heatmap.id);
+  if (pick !== state.pick || heatmap !== state.heatmap) return;
+  state.buckets = new Map();
+  frames.forEach(applyFrame);
+  playback.setFrames(heatmapFrames());
+  paintHeatmap();
+  $('floor').dataset.heatmap = heatmap.id; // the snapshot is on screen
+}
+
+/** A period's cells from REST, hour by hour (a day at a time when hours would be too many points). */
+async function loadHeatmapData(heatmap, pick) {
+  const { first, last } = state.period;
+  const path = (granularity) => `/v1/heatmaps/${enc(heatmap.id)}/data?start_date=${first}&end_date=${last}&granularity=${granularity}`;
+  let data;
+  try {
+    data = await state.api.get(path('hour'));
+  } catch (e) {
+    if (e.status !== 400) throw e;
+    data = await state.api.get(path('day'));
+  }
+  if (pick !== state.pick || heatmap !== state.heatmap) return;
+  state.buckets = new Map();
+  state.granularity = data.granularity;
+  for (const p of data.data_points) {
+    let bucket = state.buckets.get(p.timestamp);
+    if (!bucket) state.buckets.set(p.timestamp, (bucket = new Map()));
+    bucket.set(`${p.x},${p.y}`, [p.x, p.y, p.count]);
+  }
+  playback.setFrames(heatmapFrames());
+  paintHeatmap();
+  $('floor').dataset.heatmap = heatmap.id;
+}
+
+/** A live frame's cells are absolute totals in its bucket: they replace, never add to, what the bucket had. */
+function applyFrame(frame) {
+  let bucket = state.buckets.get(frame.bucket_start);
+  if (!bucket) state.buckets.set(frame.bucket_start, (bucket = new Map()));
+  for (const cell of frame.cells) {
+    const [x, y, count] = liveCell(cell);
+    bucket.set(`${x},${y}`, [x, y, count]);
+  }
+}
+
+/** Buckets grouped into the playback's steps: local hours (or local days for day-sized buckets). */
+function heatmapFrames() {
+  const zone = state.heatmap?.timezone ?? 'UTC';
+  const byStep = new Map();
+  for (const [start, cells] of state.buckets) {
+    const at = new Date(start);
+    const date = localDate(zone, at);
+    const key = state.period?.live || state.granularity === 'hour' ? `${date} ${localTime(zone, at).slice(0, 2)}:00` : date;
+    if (!byStep.has(key)) byStep.set(key, []);
+    byStep.get(key).push(cells);
+  }
+  return [...byStep.keys()].sort().map((key) => ({ key, cells: sumCells(byStep.get(key)) }));
+}
+
+function sumCells(maps) {
+  const totals = new Map();
+  for (const cells of maps) {
+    for (const [key, [x, y, count]] of cells) {
+      const cell = totals.get(key);
+      if (cell) cell[2] += count;
+      else totals.set(key, [x, y, count]);
+    }
+  }
+  return totals;
+}
+
+let paintQueued = false;
+function schedulePaint() {
+  if (paintQueued) return;
+  paintQueued = true;
+  requestAnimationFrame(() => {
+    paintQueued = false;
+    paintHeatmap();
+  });
+}
+
+/** The whole period, or the playback's step, over the floor; one scale for all steps of a playback. */
+function paintHeatmap() {
+  const heatmap = state.heatmap;
+  const frame = playback.current();
+  const cells = frame ? [...frame.cells.values()] : [...sumCells(state.buckets.values()).values()];
+  const max = frame ? playback.maxCount() : cells.reduce((m, [, , c]) => Math.max(m, c), 0);
+  floor.paint(cells, heatmap?.cell_size ?? 10, max, {
+    whole: heatmap?.type !== 'dwell_time',
+    unit: heatmap ? `${UNITS[heatmap.type] ?? ''} ${frame ? 'in this hour' : 'in the period'}` : '',
+  });
+  $('floor-empty').hidden = !heatmap || cells.some(([, , c]) => c > 0);
+}
+
+// ---- gateways, usage, landing ---------------------------------------------------------------------------
+
+async function loadGateways() {
+  const location = state.location;
+  if (!location) return;
+  const gateways = await state.api.get(`/v1/locations/${enc(location.id)}/gateways`);
+  if (location !== state.location) return;
+  const list = $('gateways');
+  list.replaceChildren();
+  const now = Date.now();
+  const listed = gateways.filter((g) => now - Date.parse(g.last_seen) <= GATEWAY_LISTED_MS);
+  const aged = gateways.length - listed.length;
+  $('gateways-aged').hidden = aged === 0;
+  $('gateways-aged').textContent = `${counted(aged, 'gateway')} not seen for over a day ${aged === 1 ? 'is' : 'are'} not listed.`;
+  if (listed.length === 0) {
+    const none = document.createElement('li');
+    none.className = 'none';
+    none.textContent = gateways.length === 0 ? 'No gateway has sent events here yet.' : 'No gateway has sent events here today.';
+    list.append(none);
+  }
+  for (const gateway of listed) {
+    const seen = Date.parse(gateway.last_seen);
+    const online = now - seen <= GATEWAY_ONLINE_MS;
+    const item = document.createElement('li');
+    item.className = online ? 'online' : 'stale';
+    item.dataset.gateway = gateway.gateway_id;
+    item.dataset.online = online;
+    item.title = `last seen ${new Date(seen).toLocaleString()} · ${counted(gateway.batches, 'batch', 'batches')} · ${counted(gateway.events, 'event')}`;
+    const name = document.createElement('strong');
+    name.textContent = gateway.gateway_id;
+    const detail = document.createElement('span');
+    detail.textContent = online ? 'online' : `stale · last seen ${ago(now - seen)}`;
+    item.append(name, detail);
+    list.append(item);
+  }
+}
+
+async function loadUsage() {
+  const api = state.api;
+  let usage;
+  try {
+    usage = await api.get('/v1/usage');
+    $('usage').textContent = `${usage.plan} plan · ${counted(usage.events_ingested, 'event')} this month`;
+  } catch {
+    $('usage').textContent = '';
+    return;
+  }
+  await loadLanding(api, usage.tenant_id);
+}
+
+const LANDING_COUNTS = ['visitors_today', 'visitors_week', 'whatsapp_clicks', 'call_clicks', 'currency_toggles', 'qr_scans'];
+
+/** The tenant's landing-page analytics (GET /api/analytics/{tenantId}); the card shows only once there are any. */
+async function loadLanding(api, tenantId) {
+  const card = $('landing');
+  let data = null;
+  try {
+    data = (await api.get(`/api/analytics/${enc(tenantId)}`)).data;
+  } catch (e) {
+    console.warn('landing-page analytics not shown:', e);
+  }
+  if (api !== state.api) return; // the key changed meanwhile: that answer was about another tenant
+  const present = !!data && (LANDING_COUNTS.some((name) => data[name] > 0) || data.avg_time_on_page > 0);
+  card.hidden = !present;
+  card.dataset.state = present ? 'shown' : 'empty';
+  if (!present) return;
+  for (const name of LANDING_COUNTS) $(`landing-${name}`).textContent = integer.format(data[name]);
+  $('landing-avg_time_on_page').textContent = duration(data.avg_time_on_page);
+  drawLandingDays(data.last_7_days);
+}
+
+/** Seven bars, oldest first, today last. */
+function drawLandingDays(days) {
+  const [width, height, bottom, top] = [440, 64, 14, 4];
+  const max = Math.max(1, ...days.map((d) => d.visitors));
+  const step = width / days.length;
+  const svg = $('landing-days');
+  svg.replaceChildren();
+  days.forEach((day, i) => {
+    const barHeight = (height - bottom - top) * (day.visitors / max);
+    const bar = svgElement('rect', {
+      x: i * step + 2, y: height - bottom - barHeight, width: step - 4, height: barHeight,
+      class: i === days.length - 1 ? 'bar now' : 'bar',
+    });
+    bar.append(svgElement('title', {}, `${day.date} · ${counted(day.visitors, 'visitor')}`));
+    svg.append(bar);
+    svg.append(svgElement('text', { x: i * step + step / 2, y: height - 2, class: 'axis', 'text-anchor': 'middle' }, day.date.slice(5)));
+  });
+}
+
+function svgElement(name, attributes, text) {
+  const element = document.createElementNS('http://www.w3.org/2000/svg', name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+// ---- small helpers --------------------------------------------------------------------------------------
+
+function setStatus(kind, text) {
+  const status = $('status');
+  status.dataset.state = kind;
+  status.textContent = text;
+}
+
+function showMessage(text) {
+  $('message').textContent = text;
+  $('message').hidden = !text;
+}
+
+function reportError(e) {
+  console.error(e);
+  showMessage(e?.message ? `Something went wrong: ${e.message}` : 'Something went wrong.');
+}
+
+// ---- wiring ---------------------------------------------------------------------------------------------
+
+if (typeof signalR === 'undefined' || typeof Chart === 'undefined') {
+  showMessage('lib/ is missing its libraries: build the project (dotnet build runs npm ci and copies them).');
+  $('connect').disabled = true;
+} else {
   $('key-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const key = $('api-key').value.trim();
     if (key) connect(key);
   });
   $('forget-key').addEventListener('click', forgetKey);
-  $('location').addEventListener('change', (event) => selectLocation(event.target.value));
+  $('location').addEventListener('change', (event) => openLocation(event.target.value));
   $('heatmap').addEventListener('change', (event) => {
     const heatmap = state.heatmaps.find((h) => h.id === event.target.value);
     if (heatmap) selectHeatmap(heatmap).catch(reportError);
   });
+  $('period').addEventListener('change', () => selectPeriod().catch(reportError));
+  for (const input of [$('from'), $('to')]) input.addEventListener('change', () => selectPeriod().catch(reportError));
 
-  sizeFloor();
-  paint();
+  floor.paint([], 10, 0);
   const saved = sessionStorage.getItem(KEY_STORAGE);
   if (saved) connect(saved);
-})();
+  else offerDemoKey();
+}

@@ -29,7 +29,8 @@ public sealed record Location(
     [property: Id(10)] string? ParentId,
     [property: Id(11)] FloorPlan FloorPlan,
     [property: Id(12)] int TrackTimeoutSeconds,
-    [property: Id(13)] DateTimeOffset CreatedAt);
+    [property: Id(13)] DateTimeOffset CreatedAt,
+    [property: Id(14)] int? Capacity = null);
 
 /// <summary>A validated request to create a location; the slug and zone are resolved by the catalog.</summary>
 [GenerateSerializer, Immutable]
@@ -44,7 +45,8 @@ public sealed record LocationDraft(
     [property: Id(7)] string? Brand,
     [property: Id(8)] string? ParentIdOrSlug,
     [property: Id(9)] FloorPlan? FloorPlan,
-    [property: Id(10)] int? TrackTimeoutSeconds);
+    [property: Id(10)] int? TrackTimeoutSeconds,
+    [property: Id(11)] int? Capacity = null);
 
 /// <summary>A validated partial update: a null field is left as it is.</summary>
 [GenerateSerializer, Immutable]
@@ -59,7 +61,9 @@ public sealed record LocationPatch(
     [property: Id(7)] string? Brand = null,
     [property: Id(8)] string? ParentIdOrSlug = null,
     [property: Id(9)] FloorPlan? FloorPlan = null,
-    [property: Id(10)] int? TrackTimeoutSeconds = null);
+    [property: Id(10)] int? TrackTimeoutSeconds = null,
+    /// <summary>People the location holds; 0 removes the capacity.</summary>
+    [property: Id(11)] int? Capacity = null);
 
 /// <summary>One row of the location list, with the relations seed 002's <c>info=true</c> shows.</summary>
 [GenerateSerializer, Immutable]

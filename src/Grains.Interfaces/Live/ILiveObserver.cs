@@ -35,4 +35,7 @@ public sealed record LocationCounters(
     [property: Id(6)] long Interactions,
     [property: Id(7)] long Conversions,
     [property: Id(8)] int GatewaysOnline,
-    [property: Id(9)] DateTimeOffset? LastUpdate);
+    [property: Id(9)] DateTimeOffset? LastUpdate,
+    [property: Id(10)] int? Capacity = null,
+    /// <summary>Occupancy / capacity (1.0 = full); null without a capacity.</summary>
+    [property: Id(11)] double? Utilisation = null);

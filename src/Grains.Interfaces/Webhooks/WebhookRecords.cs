@@ -10,7 +10,10 @@ public static class WebhookEventTypes
     /// <summary>Not in seed 000: the tenant's paid period ended unrenewed and it is back on the free plan.</summary>
     public const string PlanExpired = "plan.expired";
 
-    public static readonly IReadOnlyList<string> All = [HeatmapCreated, HeatmapDataUpdated, PaymentSucceeded, PlanExpired];
+    /// <summary>A location's occupancy went above its capacity (once per crossing; see OccupancyAlarm).</summary>
+    public const string LocationOccupancyExceeded = "location.occupancy_exceeded";
+
+    public static readonly IReadOnlyList<string> All = [HeatmapCreated, HeatmapDataUpdated, PaymentSucceeded, PlanExpired, LocationOccupancyExceeded];
 }
 
 [GenerateSerializer, Immutable]

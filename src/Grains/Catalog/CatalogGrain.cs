@@ -82,7 +82,7 @@ public sealed class CatalogGrain(
             ResourceId.New("loc"), TenantId, draft.Name, slug, draft.Type, draft.Address, draft.Latitude,
             draft.Longitude, draft.TimeZone ?? await TenantTimeZoneAsync(), draft.Brand,
             draft.ParentIdOrSlug is { } parent ? Require(parent, "parent_id").Id : null,
-            draft.FloorPlan ?? FloorPlan.Default, draft.TrackTimeoutSeconds ?? 30, clock.GetUtcNow());
+            draft.FloorPlan ?? FloorPlan.Default, draft.TrackTimeoutSeconds ?? 30, clock.GetUtcNow(), draft.Capacity);
 
         await GrainFactory.GetGrain<ILocationGrain>(location.Id).ConfigureAsync(location);
         var page = await PageForNewLocationAsync();
@@ -141,6 +141,7 @@ public sealed class CatalogGrain(
             ParentId = parentId,
             FloorPlan = patch.FloorPlan ?? current.FloorPlan,
             TrackTimeoutSeconds = patch.TrackTimeoutSeconds ?? current.TrackTimeoutSeconds,
+            Capacity = patch.Capacity switch { null => current.Capacity, 0 => null, var set => set },
         };
 
         await GrainFactory.GetGrain<ILocationGrain>(updated.Id).ConfigureAsync(updated);

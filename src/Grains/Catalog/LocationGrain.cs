@@ -9,6 +9,8 @@ using HeatmapSaas.Grains.Ingest;
 using HeatmapSaas.Grains.Reports;
 using HeatmapSaas.Ingest;
 using HeatmapSaas.Tenants;
+using HeatmapSaas.Grains.Webhooks;
+using HeatmapSaas.Webhooks;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Orleans.Streams;
@@ -34,6 +36,8 @@ public sealed class LocationGrainState
     [Id(9)] public long HistoryGeneration { get; set; }
     /// <summary>Buckets before this index may have base grids in the history store (grids leave ahead of counts).</summary>
     [Id(10)] public long GridHistoryBefore { get; set; } = long.MinValue;
+    /// <summary>Occupancy went above capacity and has not yet come back below the alarm's margin.</summary>
+    [Id(11)] public bool OverCapacity { get; set; }
 }
 
 /// <summary>
@@ -219,8 +223,38 @@ public sealed class LocationGrain(
         }
 
         Live.MarkChanged(CountersPush);
+        await WatchCapacityAsync();
         await ForwardToHeatmapsAsync(entry.Position, effect);
         return true;
+    }
+
+    /// <summary>location.occupancy_exceeded, once per upward crossing of the capacity (see <see cref="OccupancyAlarm"/>).</summary>
+    private async Task WatchCapacityAsync()
+    {
+        if (state.State.Location is not { } location)
+        {
+            return;
+        }
+
+        var occupancy = _ledger.Occupancy;
+        var (over, fire) = OccupancyAlarm.Next(state.State.OverCapacity, occupancy, location.Capacity);
+        state.State.OverCapacity = over;
+        if (!fire)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        await GrainFactory.GetGrain<IWebhookRegistryGrain>(location.TenantId).PublishAsync(WebhookPayload.Build(
+            $"evt_occupancy_{location.Id}_{now.ToUnixTimeMilliseconds()}", WebhookEventTypes.LocationOccupancyExceeded, now,
+            new
+            {
+                location_id = location.Id,
+                name = location.Name,
+                occupancy,
+                capacity = location.Capacity,
+                utilisation = OccupancyAlarm.Utilisation(occupancy, location.Capacity),
+            }));
     }
 
     private ApiException LogUnavailable(Exception e)
@@ -274,8 +308,10 @@ public sealed class LocationGrain(
         var today = calendar.Day(calendar.Today(now));
         var counts = _ledger.CountsBetween(today.First, today.EndExclusive);
         var online = state.State.Gateways.Values.Count(g => now - g.LastSeen <= liveOptions.Value.GatewayOnlineWindow);
+        var capacity = state.State.Location.Capacity;
         return new LocationCounters(LocationId, _ledger.Occupancy, counts.Visitors, counts.Impressions, counts.Discoveries,
-            counts.Engagements, counts.Interactions, counts.Conversions, online, _ledger.NewestTs);
+            counts.Engagements, counts.Interactions, counts.Conversions, online, _ledger.NewestTs,
+            capacity, OccupancyAlarm.Utilisation(_ledger.Occupancy, capacity));
     }
 
     public Task<LocationUsage> GetUsageAsync(long tenantId)
@@ -413,6 +449,7 @@ public sealed class LocationGrain(
         {
             Live.MarkChanged(CountersPush);
             _usageStale = true;
+            await WatchCapacityAsync(); // emptying re-arms the alarm
         }
 
         if (state.State.Location is not { } location)

@@ -53,36 +53,18 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         })).Json(201)).GetProperty("id").GetString()!;
 
         await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        var problems = new List<string>();
-        page.PageError += (_, error) => problems.Add(error);
-        page.Console += (_, message) =>
-        {
-            // Failed requests are judged below, by URL: the missing floor plan's 404 is expected.
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
-            {
-                problems.Add(message.Text);
-            }
-        };
-        page.Response += (_, response) =>
-        {
-            if (response.Status >= 400 && !(response.Status == 404 && response.Url.EndsWith("/floor-plan", StringComparison.Ordinal)))
-            {
-                problems.Add($"{response.Status} {response.Url}");
-            }
-        };
-
-        await page.GotoAsync(host.BaseAddress.ToString());
-        await page.FillAsync("#api-key", tenant.ApiKey);
-        await page.ClickAsync("#connect");
-        await Expect(page.Locator("#status")).ToHaveTextAsync("live");
+        var dashboard = await DashboardPage.OpenAsync(context, host.BaseAddress);
+        var page = dashboard.Page;
+        // The browser's clock, so gateways can be seen going stale hours later without waiting hours.
+        await page.Clock.InstallAsync();
+        await dashboard.ConnectAsync(tenant.ApiKey);
         await page.Locator("#location").SelectOptionAsync(location);
         await page.Locator("#heatmap").SelectOptionAsync(heatmap);
 
         // Today's (empty) picture is on screen: nothing painted, counters at zero, the floor plain.
         var floor = page.Locator("#floor");
         await Expect(floor).ToHaveAttributeAsync("data-heatmap", heatmap);
-        await Expect(page.Locator("#counter-visitors_today")).ToHaveTextAsync("0");
+        await Expect(page.Locator("#counter-visitors .value")).ToHaveTextAsync("0");
         await Expect(floor).ToHaveAttributeAsync("data-painted-cells", "0");
         await Expect(page.Locator("#gateways li.none")).ToBeVisibleAsync();
         await Expect(page.Locator("#landing")).ToHaveAttributeAsync("data-state", "empty");
@@ -106,9 +88,9 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         })).Json(202);
         Assert.Equal(3, receipt.GetProperty("accepted").GetInt32());
 
-        await Expect(page.Locator("#counter-visitors_today")).ToHaveTextAsync("2");
-        await Expect(page.Locator("#counter-occupancy")).ToHaveTextAsync("2");
-        await Expect(page.Locator("#counter-impressions")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#counter-visitors .value")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#counter-occupancy .value")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#counter-impressions .value")).ToHaveTextAsync("2");
         await Expect(floor).ToHaveAttributeAsync("data-painted-cells", "2");
         await Expect(floor).ToHaveAttributeAsync("data-max-count", "2");
 
@@ -121,8 +103,9 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         Assert.True(warm[1] > hot[1], $"the cell with fewer samples should be lighter: {string.Join(",", warm)} vs {string.Join(",", hot)}");
         Assert.Equal([238, 241, 245, 255], untouched);
 
-        // Visitors by hour and the gateway strip follow.
-        await Expect(page.Locator("#hours")).ToHaveAttributeAsync("data-total", "2");
+        // Impressions by hour (Chart.js) and the gateway strip follow; plurals read right.
+        await Expect(page.Locator("#chart-hourly")).ToHaveAttributeAsync("data-total", "2");
+        await Expect(page.Locator("#last-update")).ToContainTextAsync("1 gateway online");
         await Expect(page.Locator("#gateways li[data-gateway='gw-browser']")).ToHaveAttributeAsync("data-online", "true");
 
         // Landing-page events of this tenant show in their panel on the next load (it refreshes with the usage line).
@@ -146,12 +129,16 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await Expect(page.Locator("#landing-days rect")).ToHaveCountAsync(7);
         await Expect(floor).ToHaveAttributeAsync("data-painted-cells", "2"); // the reloaded page is whole again
 
-        var screenshot = Path.Combine(DashboardHost.RepositoryRoot, "TestResults", "browser", "dashboard.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
-        output.WriteLine($"screenshot: {screenshot}");
+        output.WriteLine($"screenshot: {await dashboard.ScreenshotAsync("dashboard")}");
+        Assert.Empty(dashboard.Problems);
 
-        Assert.Empty(problems);
+        // Hours later (the browser's clock) the silent gateway is marked stale; after a day it leaves the list.
+        await page.Clock.FastForwardAsync("03:00:00");
+        await Expect(page.Locator("#gateways li[data-gateway='gw-browser']")).ToHaveClassAsync("stale");
+        await Expect(page.Locator("#gateways li[data-gateway='gw-browser']")).ToContainTextAsync("last seen 3 h ago");
+        await page.Clock.FastForwardAsync("22:00:00");
+        await Expect(page.Locator("#gateways li[data-gateway='gw-browser']")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#gateways-aged")).ToHaveTextAsync("1 gateway not seen for over a day is not listed.");
     }
 
     [Fact]

@@ -23,7 +23,14 @@ public sealed class DashboardHost : ApiHost
                 throw new InvalidOperationException($"{signalr} is missing: building src/Api runs npm ci and copies it there.");
             }
 
-            return new Dictionary<string, string?> { ["webroot"] = WebRoot };
+            // Seeded stores reach back 30 days (the range picker's longest choice) and to last week's weekday.
+            // The management test registers a webhook on a loopback receiver.
+            return new Dictionary<string, string?>
+            {
+                ["webroot"] = WebRoot,
+                ["Heatmap:Ingest:MaxEventAge"] = "40.00:00:00",
+                ["Heatmap:Webhooks:AllowPrivateTargets"] = "true",
+            };
         }
     }
 
