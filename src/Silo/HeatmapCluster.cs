@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 
@@ -96,7 +97,9 @@ public static class HeatmapCluster
             // The durable ingest path: every silo reads and writes the same log and history, so a location that
             // moves to another silo (failover, rebalancing) finds its batches and its batch ids there.
             silo.Services.AddSingleton(_ => PostgresConnections.ForProduct(config.GetConnectionString("Postgres")!, config));
-            silo.Services.AddSingleton<IIngestLog, PostgresIngestLog>();
+            silo.Services.AddOptions<GroupCommitOptions>().BindConfiguration("Heatmap:Postgres:GroupCommit");
+            silo.Services.AddSingleton<IIngestLog>(sp => new PostgresIngestLog(
+                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
             silo.Services.AddSingleton<IHistoryStore, PostgresHistoryStore>();
             silo.Services.AddSingleton<IWebhookOutbox>(sp => new PostgresWebhookOutbox(sp.GetRequiredService<NpgsqlDataSource>()));
         }
