@@ -282,7 +282,7 @@ public static class Fleet
             await using var command = new NpgsqlCommand("""
                 SELECT pg_stat_clear_snapshot();
                 SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = @db),
-                       coalesce((SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE relname = 'orleansstorage'), 0)
+                       coalesce((SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE relname = 'orleans_grain_state'), 0)
                 """, _connection);
             command.Parameters.AddWithValue("db", _database);
             await using var reader = await command.ExecuteReaderAsync();
