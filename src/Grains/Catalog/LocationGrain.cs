@@ -67,7 +67,7 @@ public sealed class LocationGrain(
     // An append failed without telling whether it committed: the log may hold a batch not yet applied.
     private bool _logAhead;
     private IGrainTimer? _ticker;
-    private DateTimeOffset _lastCheckpoint;
+    private CheckpointCadence _cadence = null!;
     private LocationUsage? _published;
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan SlowTickInterval = TimeSpan.FromMinutes(1);
@@ -81,7 +81,7 @@ public sealed class LocationGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _rateLimit = new EventRateLimit(_options.MaxEventsPerSecond);
-        _lastCheckpoint = clock.GetUtcNow();
+        _cadence = new CheckpointCadence(_options, clock.GetUtcNow());
         _ticker = this.RegisterGrainTimer(TickAsync, TickInterval, TickInterval);
         if (state.State.Location is not { } location)
         {
@@ -176,7 +176,7 @@ public sealed class LocationGrain(
         }
 
         var applied = await ApplyAndForwardAsync(append.Entry);
-        if (_uncheckpointed >= _options.CheckpointEveryBatches)
+        if (_cadence.DueAfterBatch(_uncheckpointed))
         {
             await TryCheckpointAsync();
         }
@@ -474,7 +474,7 @@ public sealed class LocationGrain(
             }
         }
 
-        if (_uncheckpointed > 0 && now - _lastCheckpoint >= _options.CheckpointInterval)
+        if (_cadence.DueByTime(_uncheckpointed, now))
         {
             await TryCheckpointAsync();
         }
@@ -560,7 +560,7 @@ public sealed class LocationGrain(
         state.State.AppliedPosition = _appliedPosition;
         await state.WriteStateAsync();
         var now = clock.GetUtcNow();
-        _lastCheckpoint = now;
+        _cadence.Checkpointed(now);
         if (_uncheckpointed > 0)
         {
             CheckpointMetrics.CheckpointAge.Record((now - _oldestUncheckpointed).TotalSeconds);
@@ -568,7 +568,10 @@ public sealed class LocationGrain(
             _uncheckpointed = 0;
         }
 
-        await log.TruncateAsync(LocationId, _appliedPosition, now - _options.MaxEventAge);
+        if (_cadence.CleanDue(now))
+        {
+            await log.TruncateAsync(LocationId, _appliedPosition, now - _options.MaxEventAge);
+        }
     }
 
     /// <summary>

@@ -5,9 +5,15 @@ using Npgsql;
 namespace HeatmapSaas.Grains.Webhooks;
 
 /// <summary>The outbox in PostgreSQL (tables of <c>005_webhook_outbox.sql</c>).</summary>
-public sealed class PostgresWebhookOutbox(string connectionString) : IWebhookOutbox
+public sealed class PostgresWebhookOutbox(NpgsqlDataSource db) : IWebhookOutbox
 {
-    private readonly NpgsqlDataSource _db = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _db = db;
+
+    /// <summary>An outbox with its own pool (tests and tools); the silo passes its one data source.</summary>
+    public PostgresWebhookOutbox(string connectionString)
+        : this(NpgsqlDataSource.Create(connectionString))
+    {
+    }
 
     public async Task AddAsync(IReadOnlyList<OutboxDelivery> deliveries, CancellationToken ct = default)
     {
