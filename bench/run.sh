@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks in one command. Markdown tables on stdout, progress on stderr, JSON results in bench/results/.
 #   ./bench/run.sh [--quick] [--events N] ...    the ingest/query bench (every contender, same events)
-#   ./bench/run.sh --scenario push|scaling|fleet ...   one other scenario (--scenario push --help)
+#   ./bench/run.sh --scenario push|scaling|fleet|abuse ...   one other scenario (--scenario push --help)
 #   ./bench/run.sh --memory                      bytes per heatmap-hour and per open track
 #   ./bench/run.sh --all [ingest options]        all of them, one after another: the whole table (about 65 minutes)
 set -euo pipefail

@@ -22,6 +22,11 @@ if (Fleet.Selected(args))
     return await Fleet.MainAsync(args);
 }
 
+if (AbuseScenario.Selected(args))
+{
+    return await AbuseScenario.MainAsync(args);
+}
+
 if (Scaling.Selected(args))
 {
     return await Scaling.MainAsync(args);

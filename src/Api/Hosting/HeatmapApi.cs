@@ -6,6 +6,7 @@ using HeatmapSaas.Api.Idempotency;
 using HeatmapSaas.Api.Ingest;
 using HeatmapSaas.Grains;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using Scalar.AspNetCore;
 
 namespace HeatmapSaas.Api.Hosting;
@@ -22,7 +23,10 @@ public static class HeatmapApi
         builder.Services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         builder.Services.AddErrorEnvelope();
         builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys());
-        builder.Services.AddSignalR()
+        builder.Services.AddSingleton<HubKeyWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HubKeyWatch>());
+        builder.Services.AddSingleton<HubAccess>();
+        builder.Services.AddSignalR(o => o.AddFilter<HubAccess>())
             .AddJsonProtocol(o => JsonSetup.Configure(o.PayloadSerializerOptions))
             // The 32 KB default would drop a batch of 1,000 events.
             .AddHubOptions<IngestHub>(o => o.MaximumReceiveMessageSize = SensorBatchParser.MaxBodyBytes + 64 * 1024);

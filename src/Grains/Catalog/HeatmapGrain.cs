@@ -300,8 +300,15 @@ public sealed class HeatmapGrain(
         view.Recall(snapshot, first);
     }
 
-    private Heatmap Owned(long tenantId) =>
-        state.State.Heatmap is { } heatmap && heatmap.TenantId == tenantId
-            ? heatmap
-            : throw ApiException.NotFound("Heatmap");
+    private Heatmap Owned(long tenantId)
+    {
+        if (state.State.Heatmap is not { } heatmap)
+        {
+            // An id nobody created: the activation was made only to say so, and is not kept.
+            DeactivateOnIdle();
+            throw ApiException.NotFound("Heatmap");
+        }
+
+        return heatmap.TenantId == tenantId ? heatmap : throw ApiException.NotFound("Heatmap");
+    }
 }

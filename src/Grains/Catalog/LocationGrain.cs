@@ -82,11 +82,14 @@ public sealed class LocationGrain(
     {
         _rateLimit = new EventRateLimit(_options.MaxEventsPerSecond);
         _cadence = new CheckpointCadence(_options, clock.GetUtcNow());
-        _ticker = this.RegisterGrainTimer(TickAsync, TickInterval, TickInterval);
         if (state.State.Location is not { } location)
         {
+            // Nothing here (yet): no timer until ConfigureAsync says the location exists; a caller who only asked
+            // gets a 404 and this activation goes (see Owned).
             return;
         }
+
+        StartTicking();
 
         var rules = RulesOf(location);
         if (state.State.Ledger is { } bytes)
@@ -128,12 +131,16 @@ public sealed class LocationGrain(
         _ledger.Rules = RulesOf(location);
         _ledger.Retention = Retention;
         await CheckpointAsync();
+        StartTicking();
     }
+
+    private void StartTicking() => _ticker ??= this.RegisterGrainTimer(TickAsync, TickInterval, TickInterval);
 
     public async Task RetireAsync(long tenantId)
     {
         _ = Owned(tenantId);
         _ticker?.Dispose();
+        _ticker = null;
         await state.ClearStateAsync();
         _ledger = new FootfallLedger(LocationRules.Default);
         DeactivateOnIdle();
@@ -654,8 +661,15 @@ public sealed class LocationGrain(
         new(location.FloorPlan.Width, location.FloorPlan.Height, location.TrackTimeoutSeconds);
 
     /// <summary>The location, if it belongs to the caller's tenant; otherwise it does not exist for them.</summary>
-    private Location Owned(long tenantId) =>
-        state.State.Location is { } location && location.TenantId == tenantId
-            ? location
-            : throw ApiException.NotFound("Location");
+    private Location Owned(long tenantId)
+    {
+        if (state.State.Location is not { } location)
+        {
+            // An id nobody created (or one retired): the activation was made only to say so, and is not kept.
+            DeactivateOnIdle();
+            throw ApiException.NotFound("Location");
+        }
+
+        return location.TenantId == tenantId ? location : throw ApiException.NotFound("Location");
+    }
 }

@@ -47,6 +47,8 @@ public sealed class ApiKeyGrain(
         // answer never depends on how much of it matched.
         if (state.State.Holder is not { } holder || !ApiKeySecret.HashesEqual(state.State.SecretHash, this.GetPrimaryKeyString()))
         {
+            // A guessed or revoked key: nothing to keep in memory for it, and nothing is written.
+            DeactivateOnIdle();
             return null;
         }
 
