@@ -1,6 +1,7 @@
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Endpoints;
 using HeatmapSaas.Api.Errors;
+using HeatmapSaas.Api.Hosting.OpenApi;
 using HeatmapSaas.Api.Hubs;
 using HeatmapSaas.Api.Idempotency;
 using HeatmapSaas.Api.Ingest;
@@ -21,7 +22,7 @@ public static class HeatmapApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         builder.Services.AddErrorEnvelope();
-        builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys());
+        builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys().DescribeContract().DescribeSchemas());
         builder.Services.AddSignalR()
             .AddJsonProtocol(o => JsonSetup.Configure(o.PayloadSerializerOptions))
             // The 32 KB default would drop a batch of 1,000 events.
