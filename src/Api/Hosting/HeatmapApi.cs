@@ -52,7 +52,15 @@ public static class HeatmapApi
         app.UseMiddleware<IdempotencyKeys>();
 
         app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
+        // Works offline and shows only this API: no CDN fonts, telemetry, hosted client or AI agent buttons.
+        app.MapScalarApiReference("/docs", o =>
+        {
+            o.DefaultFonts = false;
+            o.Telemetry = false;
+            o.HideClientButton = true;
+            o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            o.Agent = new ScalarAgentOptions { Disabled = true };
+        });
         app.MapHealthEndpoints();
         app.MapOperationsEndpoints();
         app.MapTenantEndpoints();
