@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command. Installs what the tests need when it is missing (a PostgreSQL server for the PostgreSQL
-# tests, which start their own throwaway server; Chromium for the browser tests; the contract tests' npm tools),
+# tests, which start their own throwaway server; Chromium for the browser tests; promtool for the metrics test; the contract tests' npm tools),
 # then runs every test.
 # Extra arguments go to `dotnet test`, e.g. ./scripts/test.sh --filter "FullyQualifiedName~Postgres".
 set -euo pipefail
@@ -10,6 +10,8 @@ missing=()
 # The server binaries (initdb, pg_ctl), not just the psql client.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# promtool, which the metrics test runs on a live /metrics.
+command -v promtool >/dev/null || missing+=(prometheus)
 
 if ((${#missing[@]} > 0)); then
     if [[ $(id -u) -eq 0 ]]; then

@@ -5,6 +5,7 @@ using HeatmapSaas.Api.Hosting.OpenApi;
 using HeatmapSaas.Api.Hubs;
 using HeatmapSaas.Api.Idempotency;
 using HeatmapSaas.Api.Ingest;
+using HeatmapSaas.Api.Operations;
 using HeatmapSaas.Grains;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -22,6 +23,7 @@ public static class HeatmapApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         builder.Services.AddErrorEnvelope();
+        builder.AddTelemetry();
         builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys().DescribeContract().DescribeSchemas());
         builder.Services.AddSignalR()
             .AddJsonProtocol(o => JsonSetup.Configure(o.PayloadSerializerOptions))
@@ -29,7 +31,6 @@ public static class HeatmapApi
             .AddHubOptions<IngestHub>(o => o.MaximumReceiveMessageSize = SensorBatchParser.MaxBodyBytes + 64 * 1024);
         builder.Services.AddHostedService<DemoTenantBootstrap>();
         builder.Services.AddSingleton<HeatmapSaas.Api.Demo.DemoStore>();
-        builder.Services.AddSingleton<HeatmapSaas.Api.Operations.PrometheusText>();
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
         builder.Services.AddLandingAnalytics(builder.Configuration);
@@ -40,8 +41,6 @@ public static class HeatmapApi
 
     public static WebApplication UseHeatmapApi(this WebApplication app)
     {
-        // Listening starts now, not at the first scrape, so /metrics counts from the start.
-        app.Services.GetRequiredService<HeatmapSaas.Api.Operations.PrometheusText>();
         app.UseErrorEnvelope();
         // The dashboard page and its assets (wwwroot), served by the app itself: no CDN, works offline.
         app.UseDefaultFiles();

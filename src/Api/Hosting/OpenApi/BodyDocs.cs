@@ -83,9 +83,6 @@ public static class BodyDocs
                 Replace(operation, "The tracking snippet (cacheable; `ETag`).", ("text/javascript", Text()));
                 operation.Responses["304"] = new OpenApiResponse { Description = "Not modified since the `If-None-Match` ETag." };
                 break;
-            case "getMetrics":
-                Replace(operation, "The Prometheus text exposition format.", ("text/plain", Text()));
-                break;
         }
     }
 

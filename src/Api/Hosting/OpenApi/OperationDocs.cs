@@ -18,8 +18,6 @@ public static class OperationDocs
             "Answers 200 while the process runs; touches neither the cluster nor the database."),
         ["GET /health/ready"] = new("getReadiness", "Readiness probe",
             "Answers 200 when the Orleans cluster and (in PostgreSQL mode) the database answer, else 503 in the error envelope."),
-        ["GET /metrics"] = new("getMetrics", "Prometheus metrics",
-            "The product's, Orleans' and ASP.NET Core's metrics in the Prometheus text exposition format."),
 
         ["POST /v1/tenants"] = new("createTenant", "Create a tenant (admin)",
             "Creates a tenant and its first full-scope API key, shown once. Needs the operator's admin key " +
