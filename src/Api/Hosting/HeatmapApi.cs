@@ -41,6 +41,7 @@ public static class HeatmapApi
 
     public static WebApplication UseHeatmapApi(this WebApplication app)
     {
+        app.UseRequestIds();
         app.UseErrorEnvelope();
         // The dashboard page and its assets (wwwroot), served by the app itself: no CDN, works offline.
         app.UseDefaultFiles();
