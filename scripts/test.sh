@@ -12,6 +12,8 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 # promtool, which the metrics test runs on a live /metrics.
 command -v promtool >/dev/null || missing+=(prometheus)
+# requests, which seed 000's Python example (examples/heatmaps.py) imports.
+python3 -c 'import requests' 2>/dev/null || missing+=(python3-requests)
 
 if ((${#missing[@]} > 0)); then
     if [[ $(id -u) -eq 0 ]]; then
