@@ -108,10 +108,14 @@ public static class HeatmapCluster
     }
 
     /// <summary>Memory providers for grain state, pub-sub and reminders: the embedded mode and cluster tests.</summary>
-    public static ISiloBuilder UseInMemoryHeatmapStorage(this ISiloBuilder silo) => silo
-        .AddMemoryGrainStorage(StorageNames.Default)
-        .AddMemoryGrainStorage(StorageNames.PubSub)
-        .UseInMemoryReminderService();
+    public static ISiloBuilder UseInMemoryHeatmapStorage(this ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton<HeatmapSaas.Grains.VolatileGrainState>();
+        return silo
+            .AddMemoryGrainStorage(StorageNames.Default)
+            .AddMemoryGrainStorage(StorageNames.PubSub)
+            .UseInMemoryReminderService();
+    }
 
     /// <summary>What every silo needs whatever its providers: the services grains take.</summary>
     public static ISiloBuilder AddHeatmapGrainServices(this ISiloBuilder silo)

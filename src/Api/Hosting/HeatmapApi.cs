@@ -1,9 +1,11 @@
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Endpoints;
 using HeatmapSaas.Api.Errors;
+using HeatmapSaas.Api.Hosting.OpenApi;
 using HeatmapSaas.Api.Hubs;
 using HeatmapSaas.Api.Idempotency;
 using HeatmapSaas.Api.Ingest;
+using HeatmapSaas.Api.Operations;
 using HeatmapSaas.Grains;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
@@ -22,7 +24,8 @@ public static class HeatmapApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         builder.Services.AddErrorEnvelope();
-        builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys());
+        builder.AddTelemetry();
+        builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys().DescribeContract().DescribeSchemas());
         builder.Services.AddSingleton<HubKeyWatch>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HubKeyWatch>());
         builder.Services.AddSingleton<HubAccess>();
@@ -33,7 +36,6 @@ public static class HeatmapApi
         builder.Services.AddHostedService<DemoTenantBootstrap>();
         builder.Services.AddSingleton<HeatmapSaas.Api.Demo.DemoStore>();
         builder.Services.AddSingleton<HeatmapSaas.Api.Demo.DemoKeyOffer>();
-        builder.Services.AddSingleton<HeatmapSaas.Api.Operations.PrometheusText>();
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
         builder.Services.AddLandingAnalytics(builder.Configuration);
@@ -44,8 +46,7 @@ public static class HeatmapApi
 
     public static WebApplication UseHeatmapApi(this WebApplication app)
     {
-        // Listening starts now, not at the first scrape, so /metrics counts from the start.
-        app.Services.GetRequiredService<HeatmapSaas.Api.Operations.PrometheusText>();
+        app.UseRequestIds();
         app.UseErrorEnvelope();
         // The dashboard page and its assets (wwwroot), served by the app itself: no CDN, works offline.
         app.UseDefaultFiles();
@@ -56,7 +57,15 @@ public static class HeatmapApi
         app.UseMiddleware<IdempotencyKeys>();
 
         app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
+        // Works offline and shows only this API: no CDN fonts, telemetry, hosted client or AI agent buttons.
+        app.MapScalarApiReference("/docs", o =>
+        {
+            o.DefaultFonts = false;
+            o.Telemetry = false;
+            o.HideClientButton = true;
+            o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            o.Agent = new ScalarAgentOptions { Disabled = true };
+        });
         app.MapHealthEndpoints();
         app.MapOperationsEndpoints();
         app.MapTenantEndpoints();

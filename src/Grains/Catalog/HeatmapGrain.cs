@@ -217,7 +217,7 @@ public sealed class HeatmapGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Samples counted since the last write would otherwise be missing from the next heatmap.data_updated.
-        if (state.State.Heatmap is not null && state.State.Updates.PendingSamples > 0)
+        if (state.State.Heatmap is not null && state.State.Updates.PendingSamples > 0 && !ShutdownWrites.Pointless(ServiceProvider, reason))
         {
             await state.WriteStateAsync(cancellationToken);
         }

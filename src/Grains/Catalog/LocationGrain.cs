@@ -115,7 +115,7 @@ public sealed class LocationGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _ticker?.Dispose();
-        if (state.State.Location is not null)
+        if (state.State.Location is not null && !ShutdownWrites.Pointless(ServiceProvider, reason))
         {
             await TryCheckpointAsync();
         }

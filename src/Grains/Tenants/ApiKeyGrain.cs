@@ -27,7 +27,7 @@ public sealed class ApiKeyGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (state.State.Holder is not null && _lastUsed != state.State.LastUsedAt)
+        if (state.State.Holder is not null && _lastUsed != state.State.LastUsedAt && !ShutdownWrites.Pointless(ServiceProvider, reason))
         {
             state.State.LastUsedAt = _lastUsed;
             await state.WriteStateAsync(cancellationToken);

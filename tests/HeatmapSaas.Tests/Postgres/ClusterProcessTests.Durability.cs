@@ -240,8 +240,7 @@ public sealed partial class ClusterProcessTests
     private static async Task<double> MetricAsync(HttpClient http, string name)
     {
         var text = await http.GetStringAsync("/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+        return HeatmapSaas.Tests.Support.MetricsText.Sum(text, name);
     }
 
     /// <summary>
