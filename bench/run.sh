@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The benchmarks in one command. Markdown tables on stdout, progress on stderr, JSON results in bench/results/.
 #   ./bench/run.sh [--quick] [--events N] ...    the ingest/query bench (every contender, same events)
-#   ./bench/run.sh --scenario push|scaling ...   one other scenario (--scenario push --help)
+#   ./bench/run.sh --scenario push|scaling|fleet|abuse ...   one other scenario (--scenario push --help)
 #   ./bench/run.sh --memory                      bytes per heatmap-hour and per open track
-#   ./bench/run.sh --all [ingest options]        all of them, one after another: the whole table (about 35 minutes)
+#   ./bench/run.sh --all [ingest options]        all of them, one after another: the whole table (about 65 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +20,4 @@ bench --days 7 --locations 2 --reps 1 --queries 100 --only product,postgres --ou
 bench --memory
 bench --scenario push
 bench --scenario scaling
+bench --scenario fleet

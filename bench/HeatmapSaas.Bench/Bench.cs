@@ -21,6 +21,7 @@ public sealed class BenchReport
     public List<LatencyResult> Latency { get; } = [];
     public Dictionary<string, Answers> ProductAnswers { get; } = [];
     public Dictionary<string, Answers> PostgresAnswers { get; } = [];
+    public Dictionary<string, Answers> DuckDbAnswers { get; } = [];
     public Dictionary<string, string> Settings { get; } = [];
     public Dictionary<string, ThroughputRun> IdleCpu { get; } = [];
     public TimeSpan Elapsed { get; set; }
@@ -39,6 +40,7 @@ public sealed class Bench(BenchOptions options, Progress progress)
     public const string DurableCopyPerBatch = "pg-copy-per-batch-durable";
     public const string CeilingApply = "ceiling";
     public const string CeilingParse = "parse-only";
+    public const string DuckDbPerBatch = "duckdb-per-batch";
 
     public const double WarmUpSeconds = 3;
 
@@ -90,6 +92,7 @@ public sealed class Bench(BenchOptions options, Progress progress)
         PostgresServer? durablePostgres = null;
         NpgsqlDataSource? dataSource = null;
         NpgsqlDataSource? durableDataSource = null;
+        DuckDbPeer? duck = null;
         try
         {
             var contenders = new List<Contender>();
@@ -198,14 +201,27 @@ public sealed class Bench(BenchOptions options, Progress progress)
                     }));
             }
 
+            if (options.Runs("duckdb"))
+            {
+                var peer = duck = new DuckDbPeer(workload);
+                contenders.Add(new Contender(DuckDbPerBatch,
+                    $"ParseJson + DuckDB appender per batch (one commit each) into an in-memory table, {options.Locations} connections", "rows/s",
+                    label =>
+                    {
+                        peer.Reset();
+                        return Timed(label, workload.Events, () => peer.LoadAsync(progress));
+                    }));
+            }
+
             report.IdleCpu["servers up, no data"] = await IdleCpuAsync(serverCpu);
             await MeasureThroughputAsync(contenders, report);
             report.IdleCpu["after the ingest runs, holding their data"] = await IdleCpuAsync(serverCpu);
-            await MeasureQueriesAsync(workload, report, product, productKey, productStores, baseline, serverCpu);
+            await MeasureQueriesAsync(workload, report, product, productKey, productStores, baseline, serverCpu, duck);
         }
         finally
         {
             progress.Start("stop the servers");
+            duck?.Dispose();
             if (dataSource is not null)
             {
                 await dataSource.DisposeAsync();
@@ -287,11 +303,12 @@ public sealed class Bench(BenchOptions options, Progress progress)
 
     private async Task MeasureQueriesAsync(
         Workload workload, BenchReport report, ProductHost? product, string productKey, ProductStore[] stores,
-        PostgresBaseline? baseline, Func<double>? serverCpu)
+        PostgresBaseline? baseline, Func<double>? serverCpu, DuckDbPeer? duck)
     {
         using var http = product?.Client(productKey);
         var productQueries = http is null || stores.Length == 0 ? null : new ProductQueries(http, workload);
         PostgresQueries? pgQueries = null;
+        DuckDbPeer.Queries? duckQueries = null;
         try
         {
             var asks = new List<(string Query, string System, Func<int, Task> Ask)>();
@@ -324,6 +341,21 @@ public sealed class Bench(BenchOptions options, Progress progress)
 
                 asks.Add((VisitorsQuery, "postgres", i => pg.VisitorsPerHourAsync(slugs[i % slugs.Length])));
                 asks.Add((HeatmapQuestion, "postgres", i => pg.HeatmapPerHourAsync(slugs[i % slugs.Length])));
+            }
+
+            if (duck is not null)
+            {
+                // The last ingest run's table is what is asked (every run loads the same events).
+                var dq = duckQueries = duck.OpenQueries();
+                foreach (var slug in slugs)
+                {
+                    var visitors = await dq.VisitorsPerHourAsync(slug);
+                    var (points, samples) = await dq.HeatmapPerHourAsync(slug);
+                    report.DuckDbAnswers[slug] = new Answers(visitors, points, samples);
+                }
+
+                asks.Add((VisitorsQuery, "duckdb", i => dq.VisitorsPerHourAsync(slugs[i % slugs.Length])));
+                asks.Add((HeatmapQuestion, "duckdb", i => dq.HeatmapPerHourAsync(slugs[i % slugs.Length])));
             }
 
             if (asks.Count == 0)
@@ -371,6 +403,7 @@ public sealed class Bench(BenchOptions options, Progress progress)
         }
         finally
         {
+            duckQueries?.Dispose();
             if (pgQueries is not null)
             {
                 await pgQueries.DisposeAsync();

@@ -34,14 +34,14 @@ public sealed record BenchOptions
     public bool Memory { get; init; }
 
     /// <summary>Which contenders run: ceiling, http, product, postgres, durable (all by default).</summary>
-    public string[] Only { get; init; } = ["ceiling", "http", "product", "postgres", "durable"];
+    public string[] Only { get; init; } = ["ceiling", "http", "product", "postgres", "durable", "duckdb"];
 
     public bool Runs(string contender) => Only.Contains(contender);
 
     public const string Usage = """
         usage: bench/run.sh [--quick] [--events N] [--locations N] [--reps N] [--queries N]
                             [--batch-size N] [--people N] [--seed N] [--timezone IANA] [--no-load] [--out PATH]
-                            [--only ceiling,http,product,postgres,durable] [--days N] [--sample-seconds N] [--cell-size N] [--memory]
+                            [--only ceiling,http,product,postgres,durable,duckdb] [--days N] [--sample-seconds N] [--cell-size N] [--memory]
           --quick        100k events, 5 short runs each, fewer query samples (under 2 minutes)
           --events       total events over all locations (default 1,000,000)
           --locations    stores; one gateway (HTTP client / COPY connection) each (default 8)
@@ -51,7 +51,7 @@ public sealed record BenchOptions
           --people       mean people in a store at a time; sets the time span of the events (default 20)
           --no-load      skip the query latencies measured while ingest runs
           --out          results file (default bench/results/latest.json)
-          --only         run only these contenders (comma-separated; default all five; durable = PostgreSQL mode
+          --only         run only these contenders (comma-separated; default all six; duckdb = the DuckDB peer; durable = PostgreSQL mode
                          vs COPY per batch, both on a PostgreSQL with fsync and synchronous commit on)
           --days         N days of events ending a minute ago (--events is then ignored); the heatmap question
                          asks for the last N local dates at hourly granularity (the 7-day question with --days 7)

@@ -35,7 +35,8 @@ public sealed class ProductHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ProductHost> StartAsync(string? postgres = null)
+    /// <param name="extra">Settings on top of the bench's (e.g. <c>Heatmap:Postgres:GroupCommit:Window</c>).</param>
+    public static async Task<ProductHost> StartAsync(string? postgres = null, IReadOnlyDictionary<string, string>? extra = null)
     {
         if (postgres is not null)
         {
@@ -54,6 +55,11 @@ public sealed class ProductHost : IAsyncDisposable
             ["Orleans:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
         if (ApiProjectDirectory() is { } contentRoot)
         {
             settings["contentRoot"] = contentRoot; // the product's wwwroot and appsettings.json, as when it runs itself

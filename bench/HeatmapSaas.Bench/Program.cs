@@ -17,6 +17,16 @@ if (PushLatency.Selected(args))
     return await PushLatency.MainAsync(args);
 }
 
+if (Fleet.Selected(args))
+{
+    return await Fleet.MainAsync(args);
+}
+
+if (AbuseScenario.Selected(args))
+{
+    return await AbuseScenario.MainAsync(args);
+}
+
 if (Scaling.Selected(args))
 {
     return await Scaling.MainAsync(args);

@@ -26,7 +26,7 @@ public static class Report
         foreach (var name in new[]
                  {
                      Bench.Embedded, Bench.HttpFloor, Bench.CopyPerBatch, Bench.CopyStreamed, Bench.CeilingApply, Bench.CeilingParse,
-                     Bench.Durable, Bench.DurableCopyPerBatch,
+                     Bench.Durable, Bench.DurableCopyPerBatch, Bench.DuckDbPerBatch,
                  })
         {
             if (r.Find(name) is not { } t)
@@ -81,6 +81,29 @@ public static class Report
                 $"{Times(pg is null || product is null ? null : pg.P99 / product.P99)} | {pg?.SamplesMs.Count ?? 0} / {product?.SamplesMs.Count ?? 0} |");
         }
 
+        if (r.Latency.Any(l => l.System == "duckdb"))
+        {
+            md.AppendLine();
+            md.AppendLine("| query | condition | DuckDB p50 | DuckDB p99 | product p50 | product p99 | p99 DuckDB ÷ product |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+            foreach (var group in r.Latency.GroupBy(l => (l.Query, l.Condition)))
+            {
+                if (group.FirstOrDefault(l => l.System == "duckdb") is not { } duck)
+                {
+                    continue;
+                }
+
+                var product = group.FirstOrDefault(l => l.System == "product");
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {group.Key.Query} | {group.Key.Condition} | {Ms(duck.P50)} | {Ms(duck.P99)} | {Ms(product?.P50)} | {Ms(product?.P99)} | " +
+                    $"{Times(product is null ? null : duck.P99 / product.P99)} |");
+            }
+
+            var agreeing = r.ProductAnswers.Count(p => r.DuckDbAnswers.TryGetValue(p.Key, out var d) && d.SameAs(p.Value));
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"DuckDB's answers agree with the product's for {agreeing} of {r.ProductAnswers.Count} stores.");
+        }
+
         foreach (var system in new[] { "product", "postgres" })
         {
             foreach (var loaded in new[] { r.Find($"{system}-ingest-while-queried"), r.Find($"{system}-ingest-while-queried-paced") })
@@ -112,6 +135,17 @@ public static class Report
         yield return ("embedded ingest ÷ HTTP floor (same clients, no-op server)", Div(embedded, Rate(Bench.HttpFloor)));
         yield return ("durable ingest (PostgreSQL mode) ÷ PostgreSQL COPY per batch, both durable (rows/s)",
             Div(Rate(Bench.Durable), Rate(Bench.DurableCopyPerBatch)));
+        yield return ("embedded ingest ÷ DuckDB appender per batch (rows/s)", Div(embedded, Rate(Bench.DuckDbPerBatch)));
+        foreach (var group in r.Latency.GroupBy(l => (l.Query, l.Condition)))
+        {
+            var duck = group.FirstOrDefault(l => l.System == "duckdb");
+            var product = group.FirstOrDefault(l => l.System == "product");
+            if (duck is not null)
+            {
+                yield return ($"query p99 DuckDB ÷ product: {group.Key.Query}, {group.Key.Condition}", product is null ? null : duck.P99 / product.P99);
+            }
+        }
+
         foreach (var group in r.Latency.GroupBy(l => (l.Query, l.Condition)))
         {
             var pg = group.FirstOrDefault(l => l.System == "postgres");
@@ -221,6 +255,7 @@ public static class Report
         Bench.CeilingParse => "parse only",
         Bench.Durable => "**Durable product ingest** (PostgreSQL mode, HTTP)",
         Bench.DurableCopyPerBatch => "**PostgreSQL COPY**, per batch, durable server",
+        Bench.DuckDbPerBatch => "**DuckDB** appender, per batch (in memory)",
         _ => name,
     };
 

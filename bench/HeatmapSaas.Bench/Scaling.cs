@@ -217,7 +217,7 @@ public static class Scaling
         return latencies;
     }
 
-    private static long HeapAfterFullCollection()
+    internal static long HeapAfterFullCollection()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
@@ -225,7 +225,7 @@ public static class Scaling
         return GC.GetTotalMemory(forceFullCollection: false);
     }
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    internal static async Task<JsonElement> Json(HttpResponseMessage response)
     {
         using (response)
         {

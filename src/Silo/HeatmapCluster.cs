@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 
@@ -22,8 +23,12 @@ public static class HeatmapCluster
 {
     public const string Invariant = "Npgsql";
 
+    /// <summary>
+    /// <c>ConnectionStrings:Postgres</c> bounded to Orleans' share of the process's connections (see
+    /// <see cref="PostgresConnections"/>); null in embedded mode.
+    /// </summary>
     public static string? PostgresConnectionString(this IConfiguration config) =>
-        config.GetConnectionString("Postgres") is { Length: > 0 } cs ? cs : null;
+        config.GetConnectionString("Postgres") is { Length: > 0 } cs ? PostgresConnections.ForOrleans(cs, config) : null;
 
     public static bool HostsSilo(this IConfiguration config) => config.GetValue("Heatmap:Silo:Enabled", true);
 
@@ -91,20 +96,26 @@ public static class HeatmapCluster
 
             // The durable ingest path: every silo reads and writes the same log and history, so a location that
             // moves to another silo (failover, rebalancing) finds its batches and its batch ids there.
-            silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-            silo.Services.AddSingleton<IIngestLog, PostgresIngestLog>();
+            silo.Services.AddSingleton(_ => PostgresConnections.ForProduct(config.GetConnectionString("Postgres")!, config));
+            silo.Services.AddOptions<GroupCommitOptions>().BindConfiguration("Heatmap:Postgres:GroupCommit");
+            silo.Services.AddSingleton<IIngestLog>(sp => new PostgresIngestLog(
+                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
             silo.Services.AddSingleton<IHistoryStore, PostgresHistoryStore>();
-            silo.Services.AddSingleton<IWebhookOutbox>(new PostgresWebhookOutbox(connectionString));
+            silo.Services.AddSingleton<IWebhookOutbox>(sp => new PostgresWebhookOutbox(sp.GetRequiredService<NpgsqlDataSource>()));
         }
 
         return silo.AddHeatmapGrainServices();
     }
 
     /// <summary>Memory providers for grain state, pub-sub and reminders: the embedded mode and cluster tests.</summary>
-    public static ISiloBuilder UseInMemoryHeatmapStorage(this ISiloBuilder silo) => silo
-        .AddMemoryGrainStorage(StorageNames.Default)
-        .AddMemoryGrainStorage(StorageNames.PubSub)
-        .UseInMemoryReminderService();
+    public static ISiloBuilder UseInMemoryHeatmapStorage(this ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton<HeatmapSaas.Grains.VolatileGrainState>();
+        return silo
+            .AddMemoryGrainStorage(StorageNames.Default)
+            .AddMemoryGrainStorage(StorageNames.PubSub)
+            .UseInMemoryReminderService();
+    }
 
     /// <summary>What every silo needs whatever its providers: the services grains take.</summary>
     public static ISiloBuilder AddHeatmapGrainServices(this ISiloBuilder silo)

@@ -61,7 +61,37 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IGrainFactory gra
         }
 
         new Caller(holder.TenantId, holder.KeyId, holder.Scope).AttachTo(context);
+        if (requirement.Access == Access.Ingest)
+        {
+            await IngestCountingMistakesAsync(context, holder.TenantId);
+            return;
+        }
+
         await next(context);
+    }
+
+    /// <summary>Ingest is not counted against the hourly quota, but its 400s and 404s are: otherwise a key could
+    /// probe ids or send garbage for free.</summary>
+    private async Task IngestCountingMistakesAsync(HttpContext context, long tenantId)
+    {
+        var status = 0;
+        try
+        {
+            await next(context);
+            status = context.Response.StatusCode;
+        }
+        catch (Exception e)
+        {
+            status = (int)ErrorHandling.ToApiException(e).Code;
+            throw;
+        }
+        finally
+        {
+            if (status is StatusCodes.Status400BadRequest or StatusCodes.Status404NotFound)
+            {
+                await grains.GetGrain<ITenantGrain>(tenantId).ConsumeRequestAsync();
+            }
+        }
     }
 
     /// <summary><c>Authorization: Bearer KEY</c> (seed 000), <c>Authorization: KEY</c> (seed 002), or for hubs

@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using HeatmapSaas.Silo;
-using SkiaSharp;
+using HeatmapSaas.Api.Rendering;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace HeatmapSaas.Api.Demo;
 
@@ -41,22 +43,20 @@ public sealed class DemoStore(IConfiguration config, TimeProvider clock, ILogger
     /// <summary>A simple plan: walls, the door at the bottom, two rows of shelves and a till.</summary>
     private static byte[] DrawFloorPlan()
     {
-        using var surface = SKSurface.Create(new SKImageInfo((int)Width, (int)Height));
-        var canvas = surface.Canvas;
-        canvas.Clear(new SKColor(0xF7, 0xF5, 0xF0));
-        using var wall = new SKPaint { Color = new SKColor(0x44, 0x44, 0x44), StrokeWidth = 8, Style = SKPaintStyle.Stroke };
-        using var shelf = new SKPaint { Color = new SKColor(0xC9, 0xB8, 0x9A), Style = SKPaintStyle.Fill };
-        canvas.DrawRect(4, 4, (float)Width - 8, (float)Height - 8, wall);
-        using var door = new SKPaint { Color = new SKColor(0xF7, 0xF5, 0xF0), StrokeWidth = 10 };
-        canvas.DrawLine((float)(Width * 0.44), (float)Height - 4, (float)(Width * 0.56), (float)Height - 4, door);
+        var floor = new Rgba32(0xF7, 0xF5, 0xF0);
+        var wall = new Rgba32(0x44, 0x44, 0x44);
+        var shelf = new Rgba32(0xC9, 0xB8, 0x9A);
+        using var image = new Image<Rgba32>((int)Width, (int)Height, wall);
+        image.Fill(SolidRectangle.Of(8, 8, Width - 16, Height - 16), floor);
+        image.Fill(SolidRectangle.Of(Width * 0.44, Height - 8, Width * 0.12, 8), floor);
         foreach (var row in new[] { 0.17, 0.52 })
         {
-            canvas.DrawRect((float)(Width * 0.12), (float)(Height * row), (float)(Width * 0.76), 24, shelf);
+            image.Fill(SolidRectangle.Of(Width * 0.12, Height * row, Width * 0.76, 24), shelf);
         }
 
-        canvas.DrawRect((float)(Width * 0.86), (float)(Height * 0.8), 90, 50, shelf);
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        image.Fill(SolidRectangle.Of(Width * 0.86, Height * 0.8, 90, 50), shelf);
+        using var png = new MemoryStream();
+        image.SaveAsPng(png);
         return png.ToArray();
     }
 }

@@ -11,6 +11,9 @@ namespace HeatmapSaas.Api.Demo;
 /// </summary>
 public sealed class GatewaySimulator(HttpClient http, string location, string gatewayId, StoreWalk walk, TimeProvider clock)
 {
+    /// <summary>Told each batch's final answer: its HTTP status, or null when the server could not be reached.</summary>
+    public Action<BatchResult>? Sent { get; init; }
+
     private static readonly JsonSerializerOptions Json = CreateJson();
     private long _sequence;
 
@@ -36,18 +39,21 @@ public sealed class GatewaySimulator(HttpClient http, string location, string ga
             {
                 using var content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
                 using var response = await http.PostAsync($"/v1/locations/{location}/events", content, ct);
-                if (response.IsSuccessStatusCode || (int)response.StatusCode is >= 400 and < 429 or > 429 and < 500)
+                if (response.IsSuccessStatusCode || (int)response.StatusCode is >= 400 and < 429 or > 429 and < 500 || attempt >= 5)
                 {
-                    return; // acknowledged, or refused for good: a retry would not change the answer
+                    // Acknowledged, refused for good (a retry would not change the answer), or out of retries.
+                    Sent?.Invoke(new BatchResult((int)response.StatusCode, events.Count,
+                        response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync(ct)));
+                    return;
                 }
             }
-            catch (HttpRequestException) when (attempt < 5)
+            catch (HttpRequestException e) when (attempt >= 5)
             {
-            }
-
-            if (attempt >= 5)
-            {
+                Sent?.Invoke(new BatchResult(null, events.Count, e.Message));
                 return;
+            }
+            catch (HttpRequestException)
+            {
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200 << attempt), ct);
@@ -63,3 +69,7 @@ public sealed class GatewaySimulator(HttpClient http, string location, string ga
         return options;
     }
 }
+
+/// <summary>A batch's final answer: <paramref name="Status"/> null when the server could not be reached;
+/// <paramref name="Detail"/> the error body or message when it was not accepted.</summary>
+public readonly record struct BatchResult(int? Status, int Events, string? Detail);

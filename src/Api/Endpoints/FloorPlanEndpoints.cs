@@ -1,4 +1,5 @@
 using HeatmapSaas.Api.Auth;
+using HeatmapSaas.Api.Rendering;
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
 using Microsoft.AspNetCore.Mvc;
@@ -29,25 +30,17 @@ public static class FloorPlanEndpoints
         var id = (await grains.CatalogOf(caller).GetLocationAsync(location)).Id;
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
-        var bytes = buffer.ToArray();
-        if (bytes.Length == 0 || !LooksLike(contentType, bytes))
-        {
-            throw ApiException.Invalid("body", $"The body is not a {contentType} image");
-        }
-
-        await grains.GetGrain<IFloorPlanGrain>(id).PutAsync(caller.TenantId, new FloorPlanImage(caller.TenantId, contentType, bytes, clock.GetUtcNow()));
+        // Only the normalised copy is kept: within the pixel budget, decodable, and at most StoredMaxSide a side.
+        var normalised = FloorPlanPicture.Normalise(buffer.ToArray(), contentType);
+        await grains.GetGrain<IFloorPlanGrain>(id).PutAsync(caller.TenantId, new FloorPlanImage(caller.TenantId, contentType, normalised, clock.GetUtcNow()));
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Get(string location, Caller caller, IGrainFactory grains)
+    private static async Task<IResult> Get(string location, HttpResponse response, Caller caller, IGrainFactory grains)
     {
         var id = (await grains.CatalogOf(caller).GetLocationAsync(location)).Id;
         var image = await grains.GetGrain<IFloorPlanGrain>(id).GetAsync(caller.TenantId) ?? throw ApiException.NotFound("Floor plan");
+        response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.File(image.Bytes, image.ContentType);
     }
-
-    /// <summary>The format's signature bytes, so a mislabelled upload is refused instead of served back broken.</summary>
-    private static bool LooksLike(string contentType, byte[] bytes) => contentType == "image/png"
-        ? bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        : bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);
 }

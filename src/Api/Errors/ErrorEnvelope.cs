@@ -42,6 +42,12 @@ public sealed record ErrorEnvelope(ErrorBody Error)
         }
 
         context.Response.StatusCode = (int)e.Code;
+        if (e.Code == ApiErrorCode.Unauthorized)
+        {
+            // RFC 9110: a 401 names the scheme that would succeed.
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"HeatmapSaas\"";
+        }
+
         context.Response.ContentType = "application/json; charset=utf-8";
         var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         if (context.Request.Path.StartsWithSegments("/api/analytics"))

@@ -17,23 +17,13 @@ public static class ErrorHandling
 
     public static WebApplication UseErrorEnvelope(this WebApplication app)
     {
-        app.UseExceptionHandler(handler => handler.Run(context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var mapped = ToApiException(error);
-            if ((int)mapped.Code >= 500)
-            {
-                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("HeatmapSaas.Errors")
-                    .LogError(error, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
-            }
-
-            if (mapped.RetryAfterSeconds is { } retryAfter)
-            {
-                context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return ErrorEnvelope.WriteAsync(context, mapped);
-        }));
+            // The middleware's own "unhandled exception" error (with a stack trace) is for real faults only; an
+            // ApiException or a bad request is an ordinary answer, logged below at Debug (a 503 at Warning), no stack trace.
+            SuppressDiagnosticsCallback = c => ToApiException(c.Exception).Code != ApiErrorCode.InternalError,
+            ExceptionHandler = AnswerAsync,
+        });
 
         // Responses that end without a body (no route, wrong method, a bare status) still answer in the envelope.
         app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
@@ -48,6 +38,30 @@ public static class ErrorHandling
             _ => Task.CompletedTask,
         });
         return app;
+    }
+
+    private static Task AnswerAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var mapped = ToApiException(error);
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("HeatmapSaas.Errors");
+        if ((int)mapped.Code < 500)
+        {
+            logger.LogDebug("Request {Method} {Path} answered {Status} {Code}: {Message}",
+                context.Request.Method, context.Request.Path, (int)mapped.Code, ErrorEnvelope.CodeName(mapped.Code), mapped.Message);
+        }
+        else if (mapped.Code == ApiErrorCode.ServiceUnavailable)
+        {
+            // Expected while a silo fails over or the database is away: the client is told to retry.
+            logger.LogWarning("Request {Method} {Path} answered 503: {Reason}", context.Request.Method, context.Request.Path, error?.Message);
+        }
+
+        if (mapped.RetryAfterSeconds is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return ErrorEnvelope.WriteAsync(context, mapped);
     }
 
     public static ApiException ToApiException(Exception? error) => error switch

@@ -1,11 +1,14 @@
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Endpoints;
 using HeatmapSaas.Api.Errors;
+using HeatmapSaas.Api.Hosting.OpenApi;
 using HeatmapSaas.Api.Hubs;
 using HeatmapSaas.Api.Idempotency;
 using HeatmapSaas.Api.Ingest;
+using HeatmapSaas.Api.Operations;
 using HeatmapSaas.Grains;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using Scalar.AspNetCore;
 
 namespace HeatmapSaas.Api.Hosting;
@@ -21,15 +24,18 @@ public static class HeatmapApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         builder.Services.AddErrorEnvelope();
-        builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys());
-        builder.Services.AddSignalR()
+        builder.AddTelemetry();
+        builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys().DescribeContract().DescribeSchemas());
+        builder.Services.AddSingleton<HubKeyWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HubKeyWatch>());
+        builder.Services.AddSingleton<HubAccess>();
+        builder.Services.AddSignalR(o => o.AddFilter<HubAccess>())
             .AddJsonProtocol(o => JsonSetup.Configure(o.PayloadSerializerOptions))
             // The 32 KB default would drop a batch of 1,000 events.
             .AddHubOptions<IngestHub>(o => o.MaximumReceiveMessageSize = SensorBatchParser.MaxBodyBytes + 64 * 1024);
         builder.Services.AddHostedService<DemoTenantBootstrap>();
         builder.Services.AddSingleton<HeatmapSaas.Api.Demo.DemoStore>();
         builder.Services.AddSingleton<HeatmapSaas.Api.Demo.DemoKeyOffer>();
-        builder.Services.AddSingleton<HeatmapSaas.Api.Operations.PrometheusText>();
         builder.Services.AddSingleton<LiveFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFanout>());
         builder.Services.AddLandingAnalytics(builder.Configuration);
@@ -40,8 +46,7 @@ public static class HeatmapApi
 
     public static WebApplication UseHeatmapApi(this WebApplication app)
     {
-        // Listening starts now, not at the first scrape, so /metrics counts from the start.
-        app.Services.GetRequiredService<HeatmapSaas.Api.Operations.PrometheusText>();
+        app.UseRequestIds();
         app.UseErrorEnvelope();
         // The dashboard page and its assets (wwwroot), served by the app itself: no CDN, works offline.
         app.UseDefaultFiles();
@@ -52,7 +57,15 @@ public static class HeatmapApi
         app.UseMiddleware<IdempotencyKeys>();
 
         app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
+        // Works offline and shows only this API: no CDN fonts, telemetry, hosted client or AI agent buttons.
+        app.MapScalarApiReference("/docs", o =>
+        {
+            o.DefaultFonts = false;
+            o.Telemetry = false;
+            o.HideClientButton = true;
+            o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            o.Agent = new ScalarAgentOptions { Disabled = true };
+        });
         app.MapHealthEndpoints();
         app.MapOperationsEndpoints();
         app.MapTenantEndpoints();

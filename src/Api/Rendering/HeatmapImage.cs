@@ -1,5 +1,7 @@
 using HeatmapSaas.Ingest;
-using SkiaSharp;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace HeatmapSaas.Api.Rendering;
 
@@ -23,34 +25,33 @@ public static class HeatmapImage
         }
 
         var max = totals.Count == 0 ? 1m : totals.Values.Max();
-        using var surface = SKSurface.Create(new SKImageInfo(width, height));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        if (floorPlanImage is not null && SKBitmap.Decode(floorPlanImage) is { } floorPlan)
+        using var canvas = new Image<Rgba32>(width, height, Color.White.ToPixel<Rgba32>());
+        if (floorPlanImage is not null && FloorPlanPicture.LoadForDrawing(floorPlanImage, width, height) is { } floorPlan)
         {
             using (floorPlan)
             {
-                canvas.DrawBitmap(floorPlan, new SKRect(0, 0, width, height));
+                canvas.Mutate(x => x.DrawImage(floorPlan, 1f));
             }
         }
-        using var paint = new SKPaint { IsAntialias = false };
-        var side = (float)(cellSize * scale);
+
+        // Cells never overlap, so they are painted on a clear layer and blended over the floor in one pass.
+        using var cells = new Image<Rgba32>(width, height);
+        var side = cellSize * scale;
         foreach (var ((x, y), total) in totals)
         {
-            var intensity = (float)(total / max);
-            paint.Color = ColorOf(intensity);
-            canvas.DrawRect((float)((x - cellSize / 2.0) * scale), (float)((y - cellSize / 2.0) * scale), side, side, paint);
+            cells.Fill(SolidRectangle.Of((x - cellSize / 2.0) * scale, (y - cellSize / 2.0) * scale, side, side), ColorOf((float)(total / max)));
         }
 
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        canvas.Mutate(x => x.DrawImage(cells, 1f));
+        using var png = new MemoryStream();
+        canvas.SaveAsPng(png);
         return png.ToArray();
     }
 
     /// <summary>The dashboard's scale (<see cref="HeatmapColourScale"/>), at its opacity.</summary>
-    private static SKColor ColorOf(float intensity)
+    private static Rgba32 ColorOf(float intensity)
     {
         var (r, g, b) = HeatmapColourScale.ColourOf(intensity, 1);
-        return new SKColor(r, g, b, (byte)Math.Round(255 * HeatmapColourScale.Opacity));
+        return new Rgba32(r, g, b, (byte)Math.Round(255 * HeatmapColourScale.Opacity));
     }
 }

@@ -38,7 +38,7 @@ public sealed class LandingAnalyticsGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_dirty)
+        if (_dirty && !ShutdownWrites.Pointless(ServiceProvider, reason))
         {
             await WriteAsync();
         }

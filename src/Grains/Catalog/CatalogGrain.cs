@@ -191,9 +191,9 @@ public sealed class CatalogGrain(
 
     public Task<Page<Heatmap>> ListHeatmapsAsync(string? locationIdOrSlug, int limit, int offset)
     {
-        var matching = locationIdOrSlug is null
-            ? Heatmaps
-            : Heatmaps.FindAll(h => h.LocationId == Require(locationIdOrSlug, "location_id").Id);
+        // The filter is resolved first, so an unknown location is a 404 whether or not the tenant has heatmaps.
+        var locationId = locationIdOrSlug is null ? null : Require(locationIdOrSlug, "location_id").Id;
+        var matching = locationId is null ? Heatmaps : Heatmaps.FindAll(h => h.LocationId == locationId);
         return Task.FromResult(new Page<Heatmap>(matching.Skip(offset).Take(limit).ToList(), matching.Count, limit, offset));
     }
 

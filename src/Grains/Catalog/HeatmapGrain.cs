@@ -217,7 +217,7 @@ public sealed class HeatmapGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Samples counted since the last write would otherwise be missing from the next heatmap.data_updated.
-        if (state.State.Heatmap is not null && state.State.Updates.PendingSamples > 0)
+        if (state.State.Heatmap is not null && state.State.Updates.PendingSamples > 0 && !ShutdownWrites.Pointless(ServiceProvider, reason))
         {
             await state.WriteStateAsync(cancellationToken);
         }
@@ -300,8 +300,15 @@ public sealed class HeatmapGrain(
         view.Recall(snapshot, first);
     }
 
-    private Heatmap Owned(long tenantId) =>
-        state.State.Heatmap is { } heatmap && heatmap.TenantId == tenantId
-            ? heatmap
-            : throw ApiException.NotFound("Heatmap");
+    private Heatmap Owned(long tenantId)
+    {
+        if (state.State.Heatmap is not { } heatmap)
+        {
+            // An id nobody created: the activation was made only to say so, and is not kept.
+            DeactivateOnIdle();
+            throw ApiException.NotFound("Heatmap");
+        }
+
+        return heatmap.TenantId == tenantId ? heatmap : throw ApiException.NotFound("Heatmap");
+    }
 }

@@ -67,7 +67,7 @@ public sealed class LocationGrain(
     // An append failed without telling whether it committed: the log may hold a batch not yet applied.
     private bool _logAhead;
     private IGrainTimer? _ticker;
-    private DateTimeOffset _lastCheckpoint;
+    private CheckpointCadence _cadence = null!;
     private LocationUsage? _published;
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan SlowTickInterval = TimeSpan.FromMinutes(1);
@@ -81,12 +81,15 @@ public sealed class LocationGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _rateLimit = new EventRateLimit(_options.MaxEventsPerSecond);
-        _lastCheckpoint = clock.GetUtcNow();
-        _ticker = this.RegisterGrainTimer(TickAsync, TickInterval, TickInterval);
+        _cadence = new CheckpointCadence(_options, clock.GetUtcNow());
         if (state.State.Location is not { } location)
         {
+            // Nothing here (yet): no timer until ConfigureAsync says the location exists; a caller who only asked
+            // gets a 404 and this activation goes (see Owned).
             return;
         }
+
+        StartTicking();
 
         var rules = RulesOf(location);
         if (state.State.Ledger is { } bytes)
@@ -112,7 +115,7 @@ public sealed class LocationGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _ticker?.Dispose();
-        if (state.State.Location is not null)
+        if (state.State.Location is not null && !ShutdownWrites.Pointless(ServiceProvider, reason))
         {
             await TryCheckpointAsync();
         }
@@ -128,12 +131,16 @@ public sealed class LocationGrain(
         _ledger.Rules = RulesOf(location);
         _ledger.Retention = Retention;
         await CheckpointAsync();
+        StartTicking();
     }
+
+    private void StartTicking() => _ticker ??= this.RegisterGrainTimer(TickAsync, TickInterval, TickInterval);
 
     public async Task RetireAsync(long tenantId)
     {
         _ = Owned(tenantId);
         _ticker?.Dispose();
+        _ticker = null;
         await state.ClearStateAsync();
         _ledger = new FootfallLedger(LocationRules.Default);
         DeactivateOnIdle();
@@ -176,7 +183,7 @@ public sealed class LocationGrain(
         }
 
         var applied = await ApplyAndForwardAsync(append.Entry);
-        if (_uncheckpointed >= _options.CheckpointEveryBatches)
+        if (_cadence.DueAfterBatch(_uncheckpointed))
         {
             await TryCheckpointAsync();
         }
@@ -474,7 +481,7 @@ public sealed class LocationGrain(
             }
         }
 
-        if (_uncheckpointed > 0 && now - _lastCheckpoint >= _options.CheckpointInterval)
+        if (_cadence.DueByTime(_uncheckpointed, now))
         {
             await TryCheckpointAsync();
         }
@@ -560,7 +567,7 @@ public sealed class LocationGrain(
         state.State.AppliedPosition = _appliedPosition;
         await state.WriteStateAsync();
         var now = clock.GetUtcNow();
-        _lastCheckpoint = now;
+        _cadence.Checkpointed(now);
         if (_uncheckpointed > 0)
         {
             CheckpointMetrics.CheckpointAge.Record((now - _oldestUncheckpointed).TotalSeconds);
@@ -568,7 +575,10 @@ public sealed class LocationGrain(
             _uncheckpointed = 0;
         }
 
-        await log.TruncateAsync(LocationId, _appliedPosition, now - _options.MaxEventAge);
+        if (_cadence.CleanDue(now))
+        {
+            await log.TruncateAsync(LocationId, _appliedPosition, now - _options.MaxEventAge);
+        }
     }
 
     /// <summary>
@@ -651,8 +661,15 @@ public sealed class LocationGrain(
         new(location.FloorPlan.Width, location.FloorPlan.Height, location.TrackTimeoutSeconds);
 
     /// <summary>The location, if it belongs to the caller's tenant; otherwise it does not exist for them.</summary>
-    private Location Owned(long tenantId) =>
-        state.State.Location is { } location && location.TenantId == tenantId
-            ? location
-            : throw ApiException.NotFound("Location");
+    private Location Owned(long tenantId)
+    {
+        if (state.State.Location is not { } location)
+        {
+            // An id nobody created (or one retired): the activation was made only to say so, and is not kept.
+            DeactivateOnIdle();
+            throw ApiException.NotFound("Location");
+        }
+
+        return location.TenantId == tenantId ? location : throw ApiException.NotFound("Location");
+    }
 }

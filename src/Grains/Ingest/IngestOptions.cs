@@ -12,10 +12,19 @@ public sealed class IngestOptions
     /// <summary>Per location; a batch over it is refused whole.</summary>
     public int MaxEventsPerSecond { get; set; } = 100_000;
 
-    /// <summary>A checkpoint is written after this many batches, or at <see cref="CheckpointInterval"/>.</summary>
+    /// <summary>
+    /// A checkpoint is written after this many batches, or <see cref="CheckpointInterval"/> after the last one when
+    /// anything waits, whichever first (see <see cref="CheckpointCadence"/>): a crash replays at most this much.
+    /// </summary>
     public int CheckpointEveryBatches { get; set; } = 100;
 
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Each round's thresholds are drawn up to this share below the settings, spreading stores' writes in time.</summary>
+    public double CheckpointJitter { get; set; } = 0.2;
+
+    /// <summary>How often a checkpoint also runs the log's cleaner (which deletes only rows past <see cref="MaxEventAge"/>).</summary>
+    public TimeSpan LogCleanInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Buckets older than this leave grain memory for the history store (once no open track pins them).</summary>
     public TimeSpan LiveWindow { get; set; } = TimeSpan.FromDays(2);

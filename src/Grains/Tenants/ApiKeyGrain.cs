@@ -27,7 +27,7 @@ public sealed class ApiKeyGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (state.State.Holder is not null && _lastUsed != state.State.LastUsedAt)
+        if (state.State.Holder is not null && _lastUsed != state.State.LastUsedAt && !ShutdownWrites.Pointless(ServiceProvider, reason))
         {
             state.State.LastUsedAt = _lastUsed;
             await state.WriteStateAsync(cancellationToken);
@@ -47,6 +47,8 @@ public sealed class ApiKeyGrain(
         // answer never depends on how much of it matched.
         if (state.State.Holder is not { } holder || !ApiKeySecret.HashesEqual(state.State.SecretHash, this.GetPrimaryKeyString()))
         {
+            // A guessed or revoked key: nothing to keep in memory for it, and nothing is written.
+            DeactivateOnIdle();
             return null;
         }
 

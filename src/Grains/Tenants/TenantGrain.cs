@@ -24,7 +24,11 @@ public sealed class TenantGrain(
     private readonly RequestQuota _quota = new();
     private readonly TenantRollup _rollup = new();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        // A tenant id nobody created gets no subscription or timer; its activation goes after the call (Profile).
+        state.State.Profile is null ? Task.CompletedTask : StartRollupAsync();
+
+    private async Task StartRollupAsync()
     {
         await this.GetStreamProvider(RollupStream.Provider)
             .GetStream<LocationUsage>(StreamId.Create(RollupStream.Namespace, this.GetPrimaryKeyLong()))
@@ -38,7 +42,13 @@ public sealed class TenantGrain(
         this.RegisterGrainTimer(ReconcileAsync, TimeSpan.Zero, ReconcileInterval);
     }
 
-    private TenantProfile Profile => state.State.Profile ?? throw ApiException.NotFound("Tenant");
+    private TenantProfile Profile => state.State.Profile ?? Unknown();
+
+    private TenantProfile Unknown()
+    {
+        DeactivateOnIdle();
+        throw ApiException.NotFound("Tenant");
+    }
 
     public async Task<CreatedTenant> CreateAsync(NewTenant tenant, string? presetKeySecret)
     {
@@ -50,10 +60,19 @@ public sealed class TenantGrain(
         state.State.Profile = new TenantProfile(
             this.GetPrimaryKeyLong(), tenant.Name, tenant.Plan, tenant.TimeZone, clock.GetUtcNow(), null);
         var key = await IssueKeyAsync("Default key", KeyScope.Full, presetKeySecret ?? ApiKeySecret.New());
+        await StartRollupAsync();
         return new CreatedTenant(Profile, key);
     }
 
-    public Task<TenantProfile?> GetAsync() => Task.FromResult(state.State.Profile);
+    public Task<TenantProfile?> GetAsync()
+    {
+        if (state.State.Profile is null)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(state.State.Profile);
+    }
 
     public Task<IssuedApiKey> CreateApiKeyAsync(string name, KeyScope scope)
     {

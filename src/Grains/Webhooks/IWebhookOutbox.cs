@@ -14,8 +14,10 @@ public interface IWebhookOutbox
     Task AddAsync(IReadOnlyList<OutboxDelivery> deliveries, CancellationToken ct = default);
 
     /// <summary>Up to <paramref name="max"/> pending deliveries due at <paramref name="now"/>, each hidden from other
-    /// claims until <paramref name="now"/> + <paramref name="lease"/>.</summary>
-    Task<IReadOnlyList<OutboxDelivery>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken ct = default);
+    /// claims until <paramref name="now"/> + <paramref name="lease"/>; taken in turns over tenants within each
+    /// tenant's free <paramref name="share"/> when one is given, else in due order.</summary>
+    Task<IReadOnlyList<OutboxDelivery>> ClaimDueAsync(
+        DateTimeOffset now, int max, TimeSpan lease, TenantShare? share = null, CancellationToken ct = default);
 
     /// <summary>Records an attempt and the delivery's next state: pending again at <paramref name="nextAttemptAt"/>,
     /// or finished.</summary>

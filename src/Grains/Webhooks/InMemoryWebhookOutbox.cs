@@ -30,15 +30,15 @@ public sealed class InMemoryWebhookOutbox : IWebhookOutbox
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<OutboxDelivery>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken ct = default)
+    public Task<IReadOnlyList<OutboxDelivery>> ClaimDueAsync(
+        DateTimeOffset now, int max, TimeSpan lease, TenantShare? share = null, CancellationToken ct = default)
     {
         lock (_gate)
         {
-            var due = _entries
+            var candidates = _entries
                 .Where(e => e.Status == DeliveryStatus.Pending && e.DueAt <= now && e.LeasedUntil <= now)
-                .OrderBy(e => e.DueAt)
-                .Take(max)
-                .ToList();
+                .OrderBy(e => e.DueAt);
+            var due = (share is null ? candidates.Take(max) : share.Pick(candidates, e => e.Delivery.TenantId, max)).ToList();
             foreach (var entry in due)
             {
                 entry.LeasedUntil = now + lease;

@@ -5,9 +5,15 @@ using Npgsql;
 namespace HeatmapSaas.Grains.Webhooks;
 
 /// <summary>The outbox in PostgreSQL (tables of <c>005_webhook_outbox.sql</c>).</summary>
-public sealed class PostgresWebhookOutbox(string connectionString) : IWebhookOutbox
+public sealed class PostgresWebhookOutbox(NpgsqlDataSource db) : IWebhookOutbox
 {
-    private readonly NpgsqlDataSource _db = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _db = db;
+
+    /// <summary>An outbox with its own pool (tests and tools); the silo passes its one data source.</summary>
+    public PostgresWebhookOutbox(string connectionString)
+        : this(NpgsqlDataSource.Create(connectionString))
+    {
+    }
 
     public async Task AddAsync(IReadOnlyList<OutboxDelivery> deliveries, CancellationToken ct = default)
     {
@@ -31,19 +37,32 @@ public sealed class PostgresWebhookOutbox(string connectionString) : IWebhookOut
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<IReadOnlyList<OutboxDelivery>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken ct = default)
+    public async Task<IReadOnlyList<OutboxDelivery>> ClaimDueAsync(
+        DateTimeOffset now, int max, TimeSpan lease, TenantShare? share = null, CancellationToken ct = default)
     {
+        // Each due delivery's turn is its rank within its tenant plus what the sender already has in flight for that
+        // tenant; claims go turn by turn, so every tenant's first comes before any tenant's second. Window functions
+        // rule out FOR UPDATE SKIP LOCKED here; the UPDATE's own lease check (re-read under the row lock) keeps two
+        // senders from claiming the same delivery.
         await using var command = _db.CreateCommand("""
             UPDATE webhook_delivery d SET leased_until = $1 + $3
-             WHERE d.id IN (SELECT id FROM webhook_delivery
-                             WHERE status = 0 AND due_at <= $1 AND leased_until <= $1
-                             ORDER BY due_at LIMIT $2
-                             FOR UPDATE SKIP LOCKED)
+             WHERE d.leased_until <= $1
+               AND d.id IN (SELECT id FROM (
+                             SELECT w.id, w.due_at,
+                                    row_number() OVER (PARTITION BY w.tenant_id ORDER BY w.due_at) + COALESCE(f.n, 0) AS turn
+                               FROM webhook_delivery w
+                               LEFT JOIN unnest($4::bigint[], $5::int[]) AS f(tenant_id, n) ON f.tenant_id = w.tenant_id
+                              WHERE w.status = 0 AND w.due_at <= $1 AND w.leased_until <= $1) ranked
+                             WHERE turn <= $6
+                             ORDER BY turn, due_at LIMIT $2)
             RETURNING d.id, d.tenant_id, d.webhook_id, d.event_type, d.body, d.created_at, d.attempt_count
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = max });
         command.Parameters.Add(new NpgsqlParameter { Value = lease });
+        command.Parameters.Add(new NpgsqlParameter { Value = share?.InFlight.Keys.ToArray() ?? [] });
+        command.Parameters.Add(new NpgsqlParameter { Value = share?.InFlight.Values.ToArray() ?? [] });
+        command.Parameters.Add(new NpgsqlParameter { Value = share?.PerTenant ?? int.MaxValue });
         await using var reader = await command.ExecuteReaderAsync(ct);
         var claimed = new List<OutboxDelivery>();
         while (await reader.ReadAsync(ct))

@@ -25,4 +25,8 @@ public sealed class WebhookOptions
 
     /// <summary>Deliveries a sender claims and sends at once.</summary>
     public int BatchSize { get; set; } = 16;
+
+    /// <summary>At most this many of one tenant's sends in flight per sender, so the rest of the slots stay free for
+    /// other tenants whatever one tenant's endpoints do.</summary>
+    public int MaxInFlightPerTenant { get; set; } = 4;
 }

@@ -87,6 +87,12 @@ public sealed class WebhookTargetGuard(IOptions<WebhookOptions> options)
             address = address.MapToIPv4();
         }
 
+        // IPv6 forms that lead to an IPv4 address are judged by that address too.
+        if (EmbeddedIPv4.Unjudgeable(address) || EmbeddedIPv4.Of(address).Any(IsForbidden))
+        {
+            return true;
+        }
+
         if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
             || address.Equals(IPAddress.Broadcast))
         {

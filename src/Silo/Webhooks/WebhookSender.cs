@@ -32,7 +32,8 @@ public sealed partial class WebhookSender(
 
     /// <summary>
     /// Keeps up to <see cref="WebhookOptions.BatchSize"/> sends in flight and claims more as each finishes, so one slow
-    /// endpoint holds one slot, not the others' deliveries.
+    /// endpoint holds one slot, not the others' deliveries; one tenant holds at most
+    /// <see cref="WebhookOptions.MaxInFlightPerTenant"/> slots, and claims take tenants in turns (<see cref="TenantShare"/>).
     /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,11 +41,11 @@ public sealed partial class WebhookSender(
         // A claim outlives any attempt, so a delivery is only picked up again when its sender is gone.
         var lease = settings.Timeout * 2 + TimeSpan.FromSeconds(5);
         var nextPrune = DateTimeOffset.MinValue;
-        var running = new List<Task>();
+        var running = new List<(Task Send, long TenantId)>();
         Task? wake = null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            running.RemoveAll(t => t.IsCompleted);
+            running.RemoveAll(r => r.Send.IsCompleted);
             var free = settings.BatchSize - running.Count;
             if (free > 0)
             {
@@ -56,8 +57,10 @@ public sealed partial class WebhookSender(
                         nextPrune = clock.GetUtcNow() + PruneInterval;
                     }
 
-                    var due = await outbox.ClaimDueAsync(clock.GetUtcNow(), free, lease, stoppingToken);
-                    running.AddRange(due.Select(d => SendLoggedAsync(d, stoppingToken)));
+                    var share = new TenantShare(settings.MaxInFlightPerTenant,
+                        running.GroupBy(r => r.TenantId).ToDictionary(g => g.Key, g => g.Count()));
+                    var due = await outbox.ClaimDueAsync(clock.GetUtcNow(), free, lease, share, stoppingToken);
+                    running.AddRange(due.Select(d => (SendLoggedAsync(d, stoppingToken), d.TenantId)));
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -72,14 +75,14 @@ public sealed partial class WebhookSender(
 
             // Wait for a wake-up (a new event), the poll interval, or — when every slot is busy — a finished send.
             wake ??= signal.WaitAsync(settings.PollInterval, stoppingToken);
-            await Task.WhenAny(running.Count >= settings.BatchSize ? [wake, .. running] : [wake]);
+            await Task.WhenAny(running.Count >= settings.BatchSize ? [wake, .. running.Select(r => r.Send)] : [wake]);
             if (wake.IsCompleted)
             {
                 wake = null;
             }
         }
 
-        await Task.WhenAll(running);
+        await Task.WhenAll(running.Select(r => r.Send));
     }
 
     private async Task SendLoggedAsync(OutboxDelivery delivery, CancellationToken ct)

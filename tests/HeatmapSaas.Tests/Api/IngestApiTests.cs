@@ -52,8 +52,8 @@ public sealed class IngestApiTests(FixedClockApiHost host) : IClassFixture<Fixed
 
         var metrics = await (await host.Client().GetAsync("/metrics")).Content.ReadAsStringAsync();
         Assert.Contains("# TYPE heatmap_events_rejected_total counter", metrics);
-        Assert.Matches(@"heatmap_events_rejected_total [1-9]\d*", metrics);
-        Assert.Contains("heatmap_active_grains ", metrics);
+        Assert.True(HeatmapSaas.Tests.Support.MetricsText.Sum(metrics, "heatmap_events_rejected_total") >= 6);
+        Assert.True(HeatmapSaas.Tests.Support.MetricsText.Sum(metrics, "orleans_catalog_activations") > 0);
 
         var gateways = await (await tenant.Http.GetAsync($"/v1/locations/{location}/gateways")).Json(200);
         Assert.Equal("gw-1", gateways[0].GetProperty("gateway_id").GetString());

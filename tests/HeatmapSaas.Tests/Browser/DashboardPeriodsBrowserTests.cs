@@ -264,10 +264,10 @@ public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutput
 
     private static byte[] FloorPlanPng()
     {
-        using var bitmap = new SkiaSharp.SKBitmap(80, 60);
-        bitmap.Erase(new SkiaSharp.SKColor(0xF0, 0xEE, 0xE8));
-        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
-        using var png = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgba32>(
+            80, 60, new SixLabors.ImageSharp.PixelFormats.Rgba32(0xF0, 0xEE, 0xE8));
+        using var png = new MemoryStream();
+        SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, png);
         return png.ToArray();
     }
 

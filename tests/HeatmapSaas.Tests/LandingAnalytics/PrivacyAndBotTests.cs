@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using HeatmapSaas.Analytics;
 using HeatmapSaas.Api.Analytics;
@@ -115,8 +114,7 @@ public sealed class PrivacyAndBotTests(LandingApiHost host) : IClassFixture<Land
     {
         using var client = host.Client();
         var text = await client.GetStringAsync("/metrics");
-        var line = text.Split('\n').Single(l => l.StartsWith("heatmap_analytics_bots_dropped_total ", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+        return HeatmapSaas.Tests.Support.MetricsText.Sum(text, "heatmap_analytics_bots_dropped_total");
     }
 }
 

@@ -99,7 +99,25 @@ public sealed class WebhookDomainTests
     public void Loopback_private_and_link_local_addresses_are_forbidden(string address) =>
         Assert.True(WebhookTargetGuard.IsForbidden(IPAddress.Parse(address)));
 
+    // One per IPv6 form that embeds an IPv4 address; pure address checks, nothing is dialled.
     [Theory]
+    [InlineData("::127.0.0.1")]            // IPv4-compatible ::/96 (refused whatever it embeds)
+    [InlineData("::203.0.113.9")]
+    [InlineData("::ffff:192.168.0.1")]     // IPv4-mapped ::ffff:0:0/96
+    [InlineData("::ffff:0:10.0.0.1")]      // IPv4-translated ::ffff:0:0:0/96
+    [InlineData("::ffff:0:127.0.0.1")]
+    [InlineData("64:ff9b::127.0.0.1")]     // NAT64 64:ff9b::/96
+    [InlineData("64:ff9b::a9fe:a9fe")]     // NAT64 of 169.254.169.254 (cloud metadata)
+    [InlineData("64:ff9b:1::5db8:d822")]   // local-use NAT64 64:ff9b:1::/48 (refused whatever it embeds)
+    [InlineData("2002:7f00:1::")]          // 6to4 of 127.0.0.1
+    [InlineData("2002:c0a8:101::1")]       // 6to4 of 192.168.1.1
+    [InlineData("2001:0:a00:1::1")]        // Teredo, server 10.0.0.1
+    [InlineData("2001:0:5db8:d822::80ff:fffe")] // Teredo, client 127.0.0.1 (stored inverted)
+    public void IPv6_forms_embedding_a_forbidden_IPv4_address_are_forbidden(string address) =>
+        Assert.True(WebhookTargetGuard.IsForbidden(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("64:ff9b::5db8:d822")]     // NAT64 of 93.184.216.34
     [InlineData("93.184.216.34")]
     [InlineData("8.8.8.8")]
     [InlineData("172.32.0.1")]

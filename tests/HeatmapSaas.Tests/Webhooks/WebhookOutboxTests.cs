@@ -30,6 +30,21 @@ public abstract class WebhookOutboxContract
     protected abstract Task<IWebhookOutbox> CreateAsync();
 
     [Fact]
+    public async Task A_fair_claim_takes_tenants_in_turns_within_their_free_share()
+    {
+        var outbox = await CreateAsync();
+        var noisy = Enumerable.Range(0, 6).Select(i => new OutboxDelivery($"msg_fair_n{i}", 101, "webhook_n", "payment.succeeded", "{}", Now.AddSeconds(i), 0));
+        var quiet = new OutboxDelivery("msg_fair_q", 102, "webhook_q", "payment.succeeded", "{}", Now.AddSeconds(10), 0);
+        await outbox.AddAsync([.. noisy, quiet]);
+
+        // The noisy tenant already has one send in flight: two more fit its share of three, after the quiet one's first.
+        var share = new TenantShare(3, new Dictionary<long, int> { [101] = 1 });
+        var claimed = await outbox.ClaimDueAsync(Now.AddMinutes(1), 10, TimeSpan.FromMinutes(1), share);
+        Assert.Equal(["msg_fair_n0", "msg_fair_n1", "msg_fair_q"], claimed.Select(d => d.Id).Order());
+        Assert.Equal(["msg_fair_q"], (await outbox.ClaimDueAsync(Now.AddMinutes(3), 1, TimeSpan.FromMinutes(1), share)).Select(d => d.Id));
+    }
+
+    [Fact]
     public async Task Deliveries_are_claimed_once_per_lease_retried_when_due_and_listed_with_every_attempt()
     {
         var outbox = await CreateAsync();

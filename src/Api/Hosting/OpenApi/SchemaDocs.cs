@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace HeatmapSaas.Api.Hosting.OpenApi;
+
+/// <summary>Schemas as the API writes and reads them, where the generator's reflection says otherwise.</summary>
+public static class SchemaDocs
+{
+    public static OpenApiOptions DescribeSchemas(this OpenApiOptions options) =>
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            // The web serializer defaults would read "12" as 12; the contract's numbers are JSON numbers.
+            if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String)
+                && (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)))
+            {
+                schema.Type = type & ~JsonSchemaType.String;
+                schema.Pattern = null;
+            }
+
+            // Instants go through the product's own converter (UTC, whole seconds), which hides their type.
+            if (schema.Type is null && schema.Format == "date-time")
+            {
+                schema.Type = JsonSchemaType.String;
+            }
+
+            // Request bodies: every field is optional to the binder; each route's description says what it requires
+            // (a PATCH takes any subset), and a missing one answers 400 naming it.
+            if (context.JsonTypeInfo.Type.Name is var name && (name.EndsWith("Body", StringComparison.Ordinal) || name.EndsWith("Request", StringComparison.Ordinal)))
+            {
+                schema.Required?.Clear();
+            }
+
+            return Task.CompletedTask;
+        });
+}
