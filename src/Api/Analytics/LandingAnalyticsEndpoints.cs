@@ -50,6 +50,7 @@ public static class LandingAnalyticsEndpoints
         var dashboard = routes.MapGroup("/api/analytics/{tenantId:long}").RequireApiKey().WithTags("Landing analytics");
         dashboard.MapGet("/", Dashboard);
         dashboard.MapGet("/today", Today);
+        dashboard.MapGet("/breakdown", Breakdown);
 
         routes.MapGet(TrackingSnippet.Path, Snippet).WithTags("Landing analytics");
         return routes;
@@ -62,6 +63,8 @@ public static class LandingAnalyticsEndpoints
         var address = proxies.ClientAddress(context.Connection.RemoteIpAddress, request.Headers["X-Forwarded-For"]);
         var userAgent = request.Headers.UserAgent.ToString();
         var bot = BotUserAgents.IsBot(userAgent);
+        var pageUrl = request.Headers.Referer.ToString();
+        var pageview = track.Type == LandingEventType.Pageview;
         var hit = new LandingHit(
             track.Type,
             await hasher.HashAsync(address),
@@ -69,7 +72,10 @@ public static class LandingAnalyticsEndpoints
             Bounded(Referrer(request.Headers.Referer.ToString()), MaxReferrerLength),
             track.MetadataJson,
             track.Seconds,
-            bot);
+            bot,
+            pageview ? PageviewOrigin.Page(track.Path, pageUrl) : null,
+            pageview ? PageviewOrigin.Source(track.Referrer, pageUrl) : null,
+            DeviceClassifier.Classify(userAgent));
 
         try
         {
@@ -120,6 +126,16 @@ public static class LandingAnalyticsEndpoints
             true, summary.VisitorsToday, summary.WhatsappClicksToday, summary.QrScansToday, summary.ProductClicksToday));
     }
 
+    private static async Task<IResult> Breakdown(long tenantId, Caller caller, IGrainFactory grains)
+    {
+        var breakdown = await Own(tenantId, caller, grains).GetBreakdownAsync();
+        static List<LandingNamedCount> Rows(IReadOnlyList<NamedCount> top) => top.Select(t => new LandingNamedCount(t.Name, t.Pageviews)).ToList();
+        return TypedResults.Ok(new LandingBreakdownResponse(true, new LandingBreakdownData(
+            new LandingTopList(Rows(breakdown.Pages), breakdown.PagesOther),
+            new LandingTopList(Rows(breakdown.Sources), breakdown.SourcesOther),
+            new LandingDevices(breakdown.Mobile, breakdown.Tablet, breakdown.Desktop))));
+    }
+
     private static IResult Snippet(HttpContext context)
     {
         var headers = context.Response.Headers;
@@ -134,8 +150,11 @@ public static class LandingAnalyticsEndpoints
 
     /// <summary>Another tenant's figures answer as if that tenant did not exist.</summary>
     private static Task<LandingSummary> SummaryAsync(long tenantId, Caller caller, IGrainFactory grains) =>
+        Own(tenantId, caller, grains).GetSummaryAsync();
+
+    private static ILandingAnalyticsGrain Own(long tenantId, Caller caller, IGrainFactory grains) =>
         caller.TenantId == tenantId
-            ? grains.GetGrain<ILandingAnalyticsGrain>(tenantId).GetSummaryAsync()
+            ? grains.GetGrain<ILandingAnalyticsGrain>(tenantId)
             : throw ApiException.NotFound("Tenant");
 
     /// <summary>The referrer without its query and fragment, which may carry personal data (emails, tokens).</summary>

@@ -11,7 +11,9 @@ namespace HeatmapSaas.Api.Analytics;
 /// The body of <c>POST /api/analytics/track</c> (seed 001): <c>{tenant_id, event_type, metadata?}</c>, sent as
 /// <c>application/json</c> or, for <c>navigator.sendBeacon</c>, as <c>text/plain</c>.
 /// </summary>
-public sealed record TrackRequest(long TenantId, LandingEventType Type, string? MetadataJson, double? Seconds)
+/// <remarks><see cref="Path"/> and <see cref="Referrer"/> are a page view's <c>metadata.path</c> and
+/// <c>metadata.referrer</c> when they are strings (the snippet sends both).</remarks>
+public sealed record TrackRequest(long TenantId, LandingEventType Type, string? MetadataJson, double? Seconds, string? Path = null, string? Referrer = null)
 {
     /// <summary>Largest body read: room for 4 KiB of metadata even when its text is escaped.</summary>
     public const int MaxBodyBytes = 16 * 1024;
@@ -58,7 +60,9 @@ public sealed record TrackRequest(long TenantId, LandingEventType Type, string? 
             var type = ReadEventType(root);
             var (metadata, metadataJson) = ReadMetadata(root);
             var seconds = type == LandingEventType.TimeOnPage ? ReadSeconds(metadata) : (double?)null;
-            return new TrackRequest(tenantId, type, metadataJson, seconds);
+            return type == LandingEventType.Pageview
+                ? new TrackRequest(tenantId, type, metadataJson, seconds, Text(metadata, "path"), Text(metadata, "referrer"))
+                : new TrackRequest(tenantId, type, metadataJson, seconds);
         }
     }
 
@@ -155,6 +159,9 @@ public sealed record TrackRequest(long TenantId, LandingEventType Type, string? 
 
         return (value, json);
     }
+
+    private static string? Text(JsonElement? metadata, string name) =>
+        metadata is { } m && m.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static double ReadSeconds(JsonElement? metadata)
     {

@@ -680,6 +680,52 @@ async function loadLanding(api, tenantId) {
   for (const name of LANDING_COUNTS) $(`landing-${name}`).textContent = integer.format(data[name]);
   $('landing-avg_time_on_page').textContent = duration(data.avg_time_on_page);
   drawLandingDays(data.last_7_days);
+  await loadLandingBreakdown(api, tenantId);
+}
+
+/** Page views by page, source and device (GET /api/analytics/{tenantId}/breakdown), Plausible's first lists. */
+async function loadLandingBreakdown(api, tenantId) {
+  let data;
+  try {
+    data = (await api.get(`/api/analytics/${enc(tenantId)}/breakdown`)).data;
+  } catch (e) {
+    console.warn('landing-page breakdown not shown:', e);
+    return;
+  }
+  if (api !== state.api) return;
+  const other = (list) => (list.other > 0 ? [{ name: 'other', pageviews: list.other, other: true }] : []);
+  drawTally('landing-pages', [...data.pages.top, ...other(data.pages)]);
+  drawTally('landing-referrers', [...data.referrers.top, ...other(data.referrers)]);
+  drawTally('landing-devices', ['mobile', 'tablet', 'desktop']
+    .map((name) => ({ name, pageviews: data.devices[name] }))
+    .filter((row) => row.pageviews > 0));
+}
+
+/** One list of names with their page views, a bar behind each in proportion to the largest. */
+function drawTally(id, rows) {
+  const list = $(id);
+  const max = Math.max(1, ...rows.map((r) => r.pageviews));
+  list.replaceChildren(...rows.map((row) => {
+    const item = document.createElement('li');
+    item.dataset.name = row.name;
+    if (row.other) item.classList.add('other');
+    item.style.setProperty('--share', `${(100 * row.pageviews) / max}%`);
+    const name = document.createElement('span');
+    name.textContent = row.name;
+    name.title = row.name;
+    const count = document.createElement('span');
+    count.className = 'count';
+    count.textContent = integer.format(row.pageviews);
+    item.title = counted(row.pageviews, 'page view');
+    item.append(name, count);
+    return item;
+  }));
+  if (!rows.length) {
+    const empty = document.createElement('li');
+    empty.className = 'none';
+    empty.textContent = 'no page views yet';
+    list.append(empty);
+  }
 }
 
 /** Seven bars, oldest first, today last. */

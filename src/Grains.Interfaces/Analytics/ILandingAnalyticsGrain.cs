@@ -16,6 +16,9 @@ public interface ILandingAnalyticsGrain : IGrainWithIntegerKey
     /// <summary>The dashboard figures for today in the tenant's zone.</summary>
     Task<LandingSummary> GetSummaryAsync();
 
+    /// <summary>Top pages, referrer sources and device classes of the 7 local days ending today.</summary>
+    Task<LandingBreakdown> GetBreakdownAsync();
+
     /// <summary>The most recent stored events, newest last (an operator's and the tests' view of what is kept).</summary>
     Task<IReadOnlyList<StoredLandingHit>> GetRecentAsync();
 }

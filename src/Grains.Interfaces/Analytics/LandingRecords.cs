@@ -50,7 +50,18 @@ public sealed record LandingHit(
     [property: Id(3)] string? Referrer,
     [property: Id(4)] string? MetadataJson,
     [property: Id(5)] double? Seconds,
-    [property: Id(6)] bool Bot);
+    [property: Id(6)] bool Bot,
+    [property: Id(7)] string? Page = null,
+    [property: Id(8)] string? Source = null,
+    [property: Id(9)] DeviceClass Device = DeviceClass.Desktop);
+
+/// <summary>The kind of device a page view came from, as told by its user agent.</summary>
+public enum DeviceClass
+{
+    Desktop,
+    Mobile,
+    Tablet,
+}
 
 /// <summary>What became of a tracked event.</summary>
 public enum TrackOutcome
@@ -94,3 +105,25 @@ public sealed record StoredLandingHit(
     [property: Id(3)] string? UserAgent,
     [property: Id(4)] string? Referrer,
     [property: Id(5)] string? MetadataJson);
+
+/// <summary>One page or referrer source and its page views.</summary>
+[GenerateSerializer, Immutable]
+public sealed record NamedCount([property: Id(0)] string Name, [property: Id(1)] long Pageviews);
+
+/// <summary>
+/// What the landing page's page views were, over the 7 local days ending today: the top pages and referrer sources
+/// (most viewed first, at most <see cref="Listed"/> each; the rest summed in <c>…Other</c>) and the device classes.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LandingBreakdown(
+    [property: Id(0)] DateOnly Today,
+    [property: Id(1)] IReadOnlyList<NamedCount> Pages,
+    [property: Id(2)] long PagesOther,
+    [property: Id(3)] IReadOnlyList<NamedCount> Sources,
+    [property: Id(4)] long SourcesOther,
+    [property: Id(5)] long Desktop,
+    [property: Id(6)] long Mobile,
+    [property: Id(7)] long Tablet)
+{
+    public const int Listed = 10;
+}

@@ -70,16 +70,21 @@ public sealed class LandingAnalyticsGrain(
         return TrackOutcome.Counted;
     }
 
-    public async Task<LandingSummary> GetSummaryAsync()
+    public async Task<LandingSummary> GetSummaryAsync() => _ledger.Summarize(await TodayAsync());
+
+    public async Task<LandingBreakdown> GetBreakdownAsync() => _ledger.Breakdown(await TodayAsync());
+
+    public Task<IReadOnlyList<StoredLandingHit>> GetRecentAsync() =>
+        Task.FromResult<IReadOnlyList<StoredLandingHit>>(_ledger.Recent.ToList());
+
+    /// <summary>Today in the tenant's zone, with older days compacted.</summary>
+    private async Task<DateOnly> TodayAsync()
     {
         var calendar = await CalendarAsync();
         var today = calendar.Today(clock.GetUtcNow());
         Compact(today);
-        return _ledger.Summarize(today);
+        return today;
     }
-
-    public Task<IReadOnlyList<StoredLandingHit>> GetRecentAsync() =>
-        Task.FromResult<IReadOnlyList<StoredLandingHit>>(_ledger.Recent.ToList());
 
     /// <summary>The tenant's zone; an unknown tenant is the caller's mistake (400), and its activation is not kept.</summary>
     private async Task<LocalCalendar> CalendarAsync()

@@ -23,6 +23,14 @@ public sealed class LandingDayState
     [Id(4)] public double SecondsOnPage { get; set; }
     [Id(5)] public long TimeOnPageReports { get; set; }
     [Id(6)] public long Bots { get; set; }
+
+    /// <summary>Page views by page, by referrer source and by <see cref="HeatmapSaas.Analytics.DeviceClass"/>
+    /// while the day is recent; null (and zeros) once compacted.</summary>
+    [Id(7)] public Dictionary<string, long>? Pages { get; set; }
+    [Id(8)] public long PagesOther { get; set; }
+    [Id(9)] public Dictionary<string, long>? Sources { get; set; }
+    [Id(10)] public long SourcesOther { get; set; }
+    [Id(11)] public long[]? Devices { get; set; }
 }
 
 [GenerateSerializer]

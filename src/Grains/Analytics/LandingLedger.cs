@@ -31,6 +31,11 @@ public sealed class LandingLedger
         var entry = Day(day);
         entry.AddVisitor(VisitorKey(hit.VisitorHash));
         entry.Counts[(int)hit.Type]++;
+        if (hit.Type == LandingEventType.Pageview)
+        {
+            entry.CountPageview(hit);
+        }
+
         if (hit.Type == LandingEventType.TimeOnPage && hit.Seconds is { } seconds)
         {
             entry.SecondsOnPage += seconds;
@@ -62,6 +67,7 @@ public sealed class LandingLedger
             else if (date < oldestWithSet)
             {
                 day.DropVisitorSet();
+                day.DropBreakdown();
             }
             else
             {
@@ -102,6 +108,23 @@ public sealed class LandingLedger
             Today(LandingEventType.QrScan),
             Today(LandingEventType.ProductClick),
             days[^1]?.Bots ?? 0);
+    }
+
+    /// <summary>Top pages, sources and devices of the 7 local days ending <paramref name="today"/>.</summary>
+    public LandingBreakdown Breakdown(DateOnly today)
+    {
+        var present = Enumerable.Range(0, WindowDays)
+            .Select(i => _days.GetValueOrDefault(today.AddDays(-i)))
+            .OfType<LandingDay>()
+            .ToList();
+        var pages = BoundedTally.Merge(present.Select(d => d.Pages), LandingBreakdown.Listed);
+        var sources = BoundedTally.Merge(present.Select(d => d.Sources), LandingBreakdown.Listed);
+        long Devices(DeviceClass device) => present.Sum(d => d.Devices[(int)device]);
+
+        static List<NamedCount> Named(IReadOnlyList<(string Name, long Count)> top) => top.Select(t => new NamedCount(t.Name, t.Count)).ToList();
+        return new LandingBreakdown(
+            today, Named(pages.Top), pages.Other, Named(sources.Top), sources.Other,
+            Devices(DeviceClass.Desktop), Devices(DeviceClass.Mobile), Devices(DeviceClass.Tablet));
     }
 
     /// <summary>
@@ -189,6 +212,38 @@ public sealed class LandingDay(DateOnly date)
 
     public long Bots { get; set; }
 
+    /// <summary>Page views by page path, by referrer source, and by <see cref="DeviceClass"/>; emptied once the day
+    /// leaves the recent days (only the 7-day window shows them).</summary>
+    public BoundedTally Pages { get; private set; } = new();
+
+    public BoundedTally Sources { get; private set; } = new();
+
+    public long[] Devices { get; private set; } = new long[DeviceClassCount];
+
+    private static int DeviceClassCount => Enum.GetValues<DeviceClass>().Length;
+
+    public void CountPageview(LandingHit hit)
+    {
+        if (hit.Page is { } page)
+        {
+            Pages.Add(page);
+        }
+
+        if (hit.Source is { } source)
+        {
+            Sources.Add(source);
+        }
+
+        Devices[(int)hit.Device]++;
+    }
+
+    public void DropBreakdown()
+    {
+        Pages = new BoundedTally();
+        Sources = new BoundedTally();
+        Devices = new long[DeviceClassCount];
+    }
+
     public void AddVisitor(ulong key)
     {
         if (VisitorSet is { } set)
@@ -220,6 +275,11 @@ public sealed class LandingDay(DateOnly date)
         SecondsOnPage = SecondsOnPage,
         TimeOnPageReports = TimeOnPageReports,
         Bots = Bots,
+        Pages = Pages.Counts.Count == 0 ? null : Pages.ToState(),
+        PagesOther = Pages.Other,
+        Sources = Sources.Counts.Count == 0 ? null : Sources.ToState(),
+        SourcesOther = Sources.Other,
+        Devices = Devices.Any(d => d > 0) ? (long[])Devices.Clone() : null,
     };
 
     public static LandingDay FromState(LandingDayState state)
@@ -232,7 +292,10 @@ public sealed class LandingDay(DateOnly date)
             SecondsOnPage = state.SecondsOnPage,
             TimeOnPageReports = state.TimeOnPageReports,
             Bots = state.Bots,
+            Pages = BoundedTally.FromState(state.Pages, state.PagesOther),
+            Sources = BoundedTally.FromState(state.Sources, state.SourcesOther),
         };
+        state.Devices?.AsSpan(0, Math.Min(state.Devices.Length, day.Devices.Length)).CopyTo(day.Devices);
         if (state.Visitors is { } visitors)
         {
             day.VisitorSet = [.. visitors];

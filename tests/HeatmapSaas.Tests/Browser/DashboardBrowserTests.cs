@@ -109,13 +109,24 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await Expect(page.Locator("#gateways li[data-gateway='gw-browser']")).ToHaveAttributeAsync("data-online", "true");
 
         // Landing-page events of this tenant show in their panel on the next load (it refreshes with the usage line).
-        foreach (var eventType in new[] { "pageview", "click_whatsapp", "click_whatsapp", "qr_scan" })
+        const string desktop = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0";
+        const string phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        var landingEvents = new (string Type, object? Metadata, string UserAgent)[]
+        {
+            ("pageview", new { path = "/", referrer = "https://www.google.com/" }, desktop),
+            ("pageview", new { path = "/menu" }, phone),
+            ("pageview", new { path = "/menu", referrer = "https://google.com/" }, phone),
+            ("click_whatsapp", null, desktop),
+            ("click_whatsapp", null, desktop),
+            ("qr_scan", null, desktop),
+        };
+        foreach (var (eventType, metadata, userAgent) in landingEvents)
         {
             using var track = new HttpRequestMessage(HttpMethod.Post, "/api/analytics/track")
             {
-                Content = JsonContent.Create(new { tenant_id = tenant.Id, event_type = eventType }),
+                Content = JsonContent.Create(new { tenant_id = tenant.Id, event_type = eventType, metadata }),
             };
-            track.Headers.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0");
+            track.Headers.UserAgent.ParseAdd(userAgent);
             (await tenant.Http.SendAsync(track)).EnsureSuccessStatusCode();
         }
 
@@ -127,6 +138,10 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await Expect(page.Locator("#landing-visitors_today")).ToHaveTextAsync("1");
         await Expect(page.Locator("#landing-call_clicks")).ToHaveTextAsync("0");
         await Expect(page.Locator("#landing-days rect")).ToHaveCountAsync(7);
+        // What Plausible shows first: top pages, sources and devices, most viewed first.
+        await Expect(page.Locator("#landing-pages li")).ToHaveTextAsync(["/menu2", "/1"]);
+        await Expect(page.Locator("#landing-referrers li")).ToHaveTextAsync(["google.com2", "direct1"]);
+        await Expect(page.Locator("#landing-devices li")).ToHaveTextAsync(["mobile2", "desktop1"]);
         await Expect(floor).ToHaveAttributeAsync("data-painted-cells", "2"); // the reloaded page is whole again
 
         output.WriteLine($"screenshot: {await dashboard.ScreenshotAsync("dashboard")}");

@@ -105,6 +105,10 @@ public static class OperationDocs
             Returns: typeof(Analytics.LandingDashboardResponse), Csv: true),
         ["GET /api/analytics/{tenantId}/today"] = new("getLandingToday", "Get today", "Today's landing-page figures.",
             Returns: typeof(Analytics.LandingTodayResponse)),
+        ["GET /api/analytics/{tenantId}/breakdown"] = new("getLandingBreakdown", "Get pages, sources and devices",
+            "Page views of the last 7 local days by page, referrer source (top 10 each, the rest as `other`) and " +
+            "device class.",
+            Returns: typeof(Analytics.LandingBreakdownResponse)),
         ["GET /t.js"] = new("getTrackingSnippet", "Tracking snippet", "The JavaScript a landing page includes to post its events."),
     };
 }
