@@ -13,15 +13,22 @@ public static class ClientDocument
 
     public static async Task AssertMatchesAsync(string served)
     {
-        var servedNode = JsonNode.Parse(served)!;
+        // The servers entry names the port this test's server listens on; the rest is the contract.
+        var servedNode = WithoutServers(JsonNode.Parse(served)!);
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
             await File.WriteAllTextAsync(Path, servedNode.ToJsonString(new() { WriteIndented = true }) + "\n");
         }
 
-        var snapshot = JsonNode.Parse(await File.ReadAllTextAsync(Path))!;
+        var snapshot = WithoutServers(JsonNode.Parse(await File.ReadAllTextAsync(Path))!);
         Assert.True(JsonNode.DeepEquals(snapshot, servedNode),
             $"The served OpenAPI document differs from {Path}, which the C# client is generated from: " +
             $"run this test with {UpdateVariable}=1, rebuild, and commit the snapshot.");
+    }
+
+    private static JsonNode WithoutServers(JsonNode document)
+    {
+        document.AsObject().Remove("servers");
+        return document;
     }
 }
