@@ -25,7 +25,7 @@ const receipt = await api.POST("/v1/locations/{location}/events", {
 assert.equal(receipt.data!.accepted, 1, JSON.stringify(receipt.error));
 
 const today = new Date().toISOString().slice(0, 10);
-const heatmap = (await api.POST("/v1/heatmaps", { body: { name: "Floor", location_id: location.id, type: "position" } })).data!;
+const heatmap = (await api.POST("/v1/heatmaps", { body: { name: "Floor", location_id: location.id, type: "customer_flow" } })).data!;
 const data = await api.GET("/v1/heatmaps/{id}/data", { params: { path: { id: heatmap.id }, query: { start_date: today, end_date: today } } });
 assert.equal(data.response.status, 200, JSON.stringify(data.error));
 

@@ -40,7 +40,7 @@ public sealed class CSharpClientTests(ApiHost host) : IClassFixture<ApiHost>
         });
         Assert.Equal(1, receipt.Accepted);
 
-        var heatmap = await api.CreateHeatmapAsync(new HeatmapBody { Name = "Floor", Location_id = location.Id, Type = "position" });
+        var heatmap = await api.CreateHeatmapAsync(new HeatmapBody { Name = "Floor", Location_id = location.Id, Type = "customer_flow" });
         Assert.Equal(heatmap.Id, (await api.GetHeatmapAsync(heatmap.Id)).Id);
         var data = await api.GetHeatmapDataAsync(heatmap.Id, today, today);
         Assert.NotNull(data);

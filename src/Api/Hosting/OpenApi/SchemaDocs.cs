@@ -32,6 +32,13 @@ public static class SchemaDocs
                 schema.Required?.Clear();
             }
 
+            // GET /v1/locations answers this row without info=true too, then without these three fields.
+            if (context.JsonTypeInfo.Type == typeof(Contracts.LocationInfoListItemResponse))
+            {
+                schema.Description = "A location row; `brand`, `parent` and `children` only with `info=true`.";
+                schema.Required?.ExceptWith(["brand", "parent", "children"]);
+            }
+
             // Create-tenant answers 400 without a name and a plan: a generated client must send both.
             if (context.JsonTypeInfo.Type == typeof(Contracts.CreateTenantRequest) && schema.Properties is { } properties)
             {
