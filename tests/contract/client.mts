@@ -43,7 +43,7 @@ const intent = await api.POST("/v1/payments/intent", { body: { amount: 9999, cur
 assert.equal(intent.response.status, 201, JSON.stringify(intent.error));
 
 const anonymous = createClient<paths>({ baseUrl });
-const tracked = await anonymous.POST("/api/analytics/track", { body: { tenant_id: tenant.id, event_type: "page_view" } });
+const tracked = await anonymous.POST("/api/analytics/track", { body: { tenant_id: tenant.id, event_type: "pageview" } });
 assert.ok(tracked.response.ok, JSON.stringify(tracked.error));
 assert.equal((await api.GET("/api/analytics/{tenantId}/today", { params: { path: { tenantId: tenant.id } } })).response.status, 200);
 

@@ -1,4 +1,5 @@
 using HeatmapSaas.Tests.Api;
+using HeatmapSaas.Tests.Webhooks;
 using HeatmapSaas.Tests.Contract.Generated;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -6,8 +7,8 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace HeatmapSaas.Tests.Contract;
 
 /// <summary>The C# client NSwag generates at build from the document snapshot calls every route family of a real
-/// server: if it cannot, the document is wrong.</summary>
-public sealed class CSharpClientTests(ApiHost host) : IClassFixture<ApiHost>
+/// server (the webhook host, which lets a webhook point at loopback): if it cannot, the document is wrong.</summary>
+public sealed class CSharpClientTests(WebhookApiHost host) : IClassFixture<WebhookApiHost>
 {
     [Fact]
     public async Task Served_document_is_the_one_the_client_was_generated_from()
@@ -65,7 +66,7 @@ public sealed class CSharpClientTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal(intent.Intent_id, (await api.GetPaymentIntentAsync(intent.Intent_id)).Intent_id);
 
         using var anonymous = host.Client();
-        await new HeatmapClient(anonymous).TrackLandingEventAsync(new TrackBody { Tenant_id = tenant.Id, Event_type = "page_view" });
+        await new HeatmapClient(anonymous).TrackLandingEventAsync(new TrackBody { Tenant_id = tenant.Id, Event_type = TrackBodyEvent_type.Pageview });
         var landing = await api.GetLandingTodayAsync(tenant.Id);
         Assert.NotNull(landing);
 

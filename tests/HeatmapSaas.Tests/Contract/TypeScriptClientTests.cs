@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using HeatmapSaas.Tests.Api;
+using HeatmapSaas.Tests.Webhooks;
 
 namespace HeatmapSaas.Tests.Contract;
 
 /// <summary>tests/contract/client.mts, typed by openapi-typescript from the served document, compiles under
 /// tsc --strict and calls every route family of a real server with openapi-fetch.</summary>
-public sealed class TypeScriptClientTests(ApiHost host) : IClassFixture<ApiHost>
+public sealed class TypeScriptClientTests(WebhookApiHost host) : IClassFixture<WebhookApiHost>
 {
     [Fact]
     public async Task Typed_client_compiles_strictly_and_calls_every_route_family()

@@ -39,6 +39,16 @@ public static class SchemaDocs
                 schema.Required?.ExceptWith(["brand", "parent", "children"]);
             }
 
+            // The tracker accepts only the known landing events; anything else answers 400.
+            if (context.JsonTypeInfo.Type == typeof(Analytics.TrackBody) && schema.Properties is { } tracked)
+            {
+                tracked["event_type"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = [.. global::HeatmapSaas.Analytics.LandingEventTypes.Names.Select(n => (System.Text.Json.Nodes.JsonNode)n)],
+                };
+            }
+
             // Create-tenant answers 400 without a name and a plan: a generated client must send both.
             if (context.JsonTypeInfo.Type == typeof(Contracts.CreateTenantRequest) && schema.Properties is { } properties)
             {
