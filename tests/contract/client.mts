@@ -34,8 +34,17 @@ assert.equal(traffic.response.status, 200, JSON.stringify(traffic.error));
 const analytics = await api.GET("/v1/locations/{location}/analytics", { params: { path: { location: "ts-store" }, query: { start_date: today, end_date: today } } });
 assert.equal(analytics.response.status, 200, JSON.stringify(analytics.error));
 
+// openapi-typescript types a binary body as string; the image goes out as bytes through bodySerializer.
+const onePixel = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+const put = await api.PUT("/v1/locations/{location}/floor-plan", {
+    params: { path: { location: "ts-store" } },
+    body: "",
+    bodySerializer: () => onePixel,
+    headers: { "Content-Type": "image/png" },
+});
+assert.equal(put.response.status, 204, JSON.stringify(put.error));
 const plan = await api.GET("/v1/locations/{location}/floor-plan", { params: { path: { location: "ts-store" } }, parseAs: "blob" });
-assert.equal(plan.response.status, 404);
+assert.equal(plan.response.headers.get("content-type"), "image/png");
 
 const webhook = await api.POST("/v1/webhooks", { body: { url: "http://127.0.0.1:9/hook", events: ["payment.succeeded"], active: true } });
 assert.equal(webhook.response.status, 201, JSON.stringify(webhook.error));
