@@ -97,7 +97,7 @@ public static class OperationDocs
         ["GET /v1/usage"] = new("getUsage", "Usage this month", "The tenant's plan, this month's usage and its live totals."),
 
         ["POST /api/analytics/track"] = new("trackLandingEvent", "Track event",
-            "Records a landing-page event (`page_view`, `whatsapp_click`, …) for a tenant. No key: the tracking " +
+            "Records a landing-page event (`pageview`, `click_whatsapp`, …) for a tenant. No key: the tracking " +
             "snippet posts it from visitors' browsers (CORS open to any origin).",
             Returns: typeof(Analytics.TrackResponse)),
         ["GET /api/analytics/{tenantId}"] = new("getLandingDashboard", "Get dashboard",

@@ -18,9 +18,11 @@ public static class SchemaDocs
             }
 
             // Instants go through the product's own converter (UTC, whole seconds), which hides their type.
+            // A DateTimeOffset? (last_used_at, …) stays nullable, or generated clients fail reading null.
             if (schema.Type is null && schema.Format == "date-time")
             {
-                schema.Type = JsonSchemaType.String;
+                var nullable = Nullable.GetUnderlyingType(context.JsonPropertyInfo?.PropertyType ?? context.JsonTypeInfo.Type) is not null;
+                schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
             }
 
             // Request bodies: every field is optional to the binder; each route's description says what it requires
@@ -28,6 +30,31 @@ public static class SchemaDocs
             if (context.JsonTypeInfo.Type.Name is var name && (name.EndsWith("Body", StringComparison.Ordinal) || name.EndsWith("Request", StringComparison.Ordinal)))
             {
                 schema.Required?.Clear();
+            }
+
+            // GET /v1/locations answers this row without info=true too, then without these three fields.
+            if (context.JsonTypeInfo.Type == typeof(Contracts.LocationInfoListItemResponse))
+            {
+                schema.Description = "A location row; `brand`, `parent` and `children` only with `info=true`.";
+                schema.Required?.ExceptWith(["brand", "parent", "children"]);
+            }
+
+            // The tracker accepts only the known landing events; anything else answers 400.
+            if (context.JsonTypeInfo.Type == typeof(Analytics.TrackBody) && schema.Properties is { } tracked)
+            {
+                tracked["event_type"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = [.. global::HeatmapSaas.Analytics.LandingEventTypes.Names.Select(n => (System.Text.Json.Nodes.JsonNode)n)],
+                };
+            }
+
+            // Create-tenant answers 400 without a name and a plan: a generated client must send both.
+            if (context.JsonTypeInfo.Type == typeof(Contracts.CreateTenantRequest) && schema.Properties is { } properties)
+            {
+                schema.Required = new HashSet<string> { "name", "plan" };
+                properties["name"] = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 };
+                properties["plan"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["free", "pro", "enterprise"] };
             }
 
             return Task.CompletedTask;
