@@ -11,6 +11,7 @@ namespace HeatmapSaas.Tests.Browser;
 /// The dashboard page in a real browser (Debian's Chromium, driven by Playwright): a key, a location and a heatmap
 /// picked, then a batch ingested through the REST API must show on the canvas and in the counters, pushed live.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper output) : IClassFixture<DashboardHost>, IAsyncLifetime
 {
     private IPlaywright? _playwright;

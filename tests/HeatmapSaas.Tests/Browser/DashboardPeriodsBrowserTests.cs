@@ -15,6 +15,7 @@ namespace HeatmapSaas.Tests.Browser;
 /// period, the hourly/daily/weekly charts, the period's heatmap and its playback; every store at a glance with
 /// zones under their store, on a phone too; and the first run's offer of the Demo key.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutputHelper output) : IClassFixture<DashboardHost>, IAsyncLifetime
 {
     private IPlaywright? _playwright;

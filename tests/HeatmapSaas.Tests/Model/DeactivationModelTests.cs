@@ -6,6 +6,7 @@ namespace HeatmapSaas.Tests.Model;
 /// The same model with location and heatmap grains deactivated (or migrated to another silo) mid-stream: answers
 /// stay as the reference says, and batch ids acknowledged before a deactivation still answer duplicate.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class DeactivationModelTests(ITestOutputHelper output)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace HeatmapSaas.Tests.Model;
 /// <see cref="ReferenceStore"/>. Seeded: MODEL_SEED replays a run, MODEL_CASES changes the number of cases per epoch,
 /// MODEL_TRACE names a file to log progress to.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class IngestModelTests(ITestOutputHelper output)
 {
     internal static int Seed(int fallback) =>

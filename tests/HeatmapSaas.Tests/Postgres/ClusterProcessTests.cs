@@ -15,6 +15,7 @@ namespace HeatmapSaas.Tests.Postgres;
 /// failure message carries the output of the nodes; every node is killed when the test ends.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class ClusterProcessTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string AdminKey = "process-admin-key";

@@ -8,6 +8,7 @@ namespace HeatmapSaas.Tests.Postgres;
 
 /// <summary>A PostgreSQL-mode process stays within <c>Heatmap:Postgres:MaxConnections</c> however many gateways post at once.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ConnectionBudgetTests(PostgresFixture postgres)
 {
     private const int Cap = 4;

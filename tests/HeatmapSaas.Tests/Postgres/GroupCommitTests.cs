@@ -7,6 +7,7 @@ namespace HeatmapSaas.Tests.Postgres;
 
 /// <summary>The ingest log's group commit: many locations' appends in one transaction, each answered on its own.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class GroupCommitTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2025, 12, 26, 9, 0, 0, TimeSpan.Zero);

@@ -9,6 +9,7 @@ namespace HeatmapSaas.Tests.Postgres;
 
 /// <summary>The durable log and history on their own, against the test run's PostgreSQL, one database per class.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class IngestLogTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2025, 12, 25, 12, 0, 0, TimeSpan.Zero);

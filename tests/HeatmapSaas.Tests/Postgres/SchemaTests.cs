@@ -22,6 +22,7 @@ namespace HeatmapSaas.Tests.Postgres;
 /// a cluster on it, and every stored query answers with the columns and types the providers read.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class SchemaTests(PostgresFixture postgres)
 {
     private const string Npgsql = "Npgsql";

@@ -18,6 +18,7 @@ namespace HeatmapSaas.Tests.Postgres;
 /// location comes back on the other silo from its older checkpoint plus the log, and answers as before.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class SiloCrashTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private InProcessTestCluster _cluster = null!;

@@ -9,6 +9,7 @@ namespace HeatmapSaas.Tests.Postgres;
 
 /// <summary>Two API hosts on one cluster: a silo host and a client-mode host, both on the fixture's PostgreSQL.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class TwoHostLiveTests(PostgresFixture postgres)
 {
     [Fact]
