@@ -12,28 +12,8 @@ namespace HeatmapSaas.Tests.Browser;
 /// picked, then a batch ingested through the REST API must show on the canvas and in the counters, pushed live.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper output) : IClassFixture<DashboardHost>, IAsyncLifetime
+public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper output) : ChromiumTests, IClassFixture<DashboardHost>
 {
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout(20_000);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(SystemChromium.LaunchOptions);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-    }
-
     [Fact]
     public async Task Ingested_events_paint_the_heatmap_and_move_the_counters_live()
     {
@@ -53,7 +33,7 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
             cell_size = 20,
         })).Json(201)).GetProperty("id").GetString()!;
 
-        await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        await using var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
         var dashboard = await DashboardPage.OpenAsync(context, host.BaseAddress);
         var page = dashboard.Page;
         // The browser's clock, so gateways can be seen going stale hours later without waiting hours.
@@ -160,7 +140,7 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
     [Fact]
     public async Task A_wrong_key_is_refused_and_not_kept()
     {
-        await using var context = await _browser!.NewContextAsync();
+        await using var context = await Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(host.BaseAddress.ToString());
         await page.FillAsync("#api-key", "hm_live_not-a-real-key-not-a-real-key-00");

@@ -16,28 +16,8 @@ namespace HeatmapSaas.Tests.Browser;
 /// zones under their store, on a phone too; and the first run's offer of the Demo key.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutputHelper output) : IClassFixture<DashboardHost>, IAsyncLifetime
+public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutputHelper output) : ChromiumTests, IClassFixture<DashboardHost>
 {
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout(20_000);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(SystemChromium.LaunchOptions);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-    }
-
     [Fact]
     public async Task Periods_compare_with_the_previous_one_and_the_heatmap_plays_back_hour_by_hour()
     {
@@ -54,7 +34,7 @@ public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutput
             ("y-2", yesterday.AddHours(10).AddMinutes(5), 155, 255),
             ("y-3", yesterday.AddHours(14), 610, 410));
 
-        await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        await using var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
         var dashboard = await DashboardPage.OpenAsync(context, host.BaseAddress);
         var page = dashboard.Page;
         await dashboard.ConnectAsync(tenant.ApiKey);
@@ -126,7 +106,7 @@ public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutput
             ("a-1", now.AddSeconds(-20), 100, 100),
             ("a-2", now.AddSeconds(-10), 200, 100));
 
-        await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
+        await using var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
         var dashboard = await DashboardPage.OpenAsync(context, host.BaseAddress);
         var page = dashboard.Page;
         await dashboard.ConnectAsync(tenant.ApiKey);
@@ -163,7 +143,7 @@ public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutput
     public async Task On_first_run_this_machine_is_offered_the_Demo_key()
     {
         await host.Services.GetRequiredService<DemoKeyOffer>().Kept.WaitAsync(TimeSpan.FromSeconds(30));
-        await using var context = await _browser!.NewContextAsync();
+        await using var context = await Browser.NewContextAsync();
         var dashboard = await DashboardPage.OpenAsync(context, host.BaseAddress);
         var page = dashboard.Page;
 
@@ -184,7 +164,7 @@ public sealed class DashboardPeriodsBrowserTests(DashboardHost host, ITestOutput
         var (first, _) = await DashboardPage.CreateStoreAsync(tenant, "manage-first");
         await DashboardPage.SeedAsync(tenant, first, "manage-1", ("m-1", DateTimeOffset.UtcNow.AddSeconds(-30), 100, 100));
 
-        await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 1000 }, AcceptDownloads = true });
+        await using var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 1000 }, AcceptDownloads = true });
         var dashboard = await DashboardPage.OpenAsync(context, host.BaseAddress);
         var page = dashboard.Page;
         await dashboard.ConnectAsync(tenant.ApiKey);
