@@ -48,39 +48,40 @@ public static class Fleet
         string Setup, int Stores, string? Window, double Seconds, long Batches, long Failed, double BatchesPerSecond, double P50Ms,
         double P99Ms, long? MaxConnections, double? CommitsPerSecond, double? StateWritesPerSecond, string? FirstFailure);
 
+    private sealed record Options(
+        int[] Scale, int Seconds, int LongSeconds, int Connections, string[] Only, string[]? Windows, string Output);
+
+    private static Options Parse(string[] args)
+    {
+        var options = new Options([100, 1_000, 10_000], 20, 60, 32, [Embedded, Durable, Baseline], null, "bench/results/fleet.json");
+        var line = new CommandLine(args);
+        while (line.NextFlag())
+        {
+            options = line.Flag switch
+            {
+                "--scenario" => line.Value() == Flag ? options : throw line.Unknown(),
+                "--scale" => options with { Scale = line.Value().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() },
+                "--seconds" => options with { Seconds = line.PositiveInt() },
+                "--long-seconds" => options with { LongSeconds = line.PositiveInt() },
+                "--connections" => options with { Connections = line.PositiveInt() },
+                "--only" => options with { Only = line.Value().Split(',') },
+                "--windows" => options with { Windows = line.Value().Split(',') },
+                "--out" => options with { Output = line.Value() },
+                _ => throw line.Unknown(),
+            };
+        }
+
+        return options;
+    }
+
     public static async Task<int> MainAsync(string[] args)
     {
-        if (args.Contains("--help"))
+        if (!CommandLine.TryParse(args, Usage, Parse, out var options, out var exit))
         {
-            Console.WriteLine(Usage);
-            return 0;
+            return exit;
         }
 
-        int[] scale = [100, 1_000, 10_000];
-        var seconds = 20;
-        var longSeconds = 60;
-        var connections = 32;
-        string[] only = [Embedded, Durable, Baseline];
-        string[]? windows = null;
-        var output = "bench/results/fleet.json";
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--scenario": i++; break;
-                case "--scale": scale = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
-                case "--seconds": seconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--long-seconds": longSeconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--connections": connections = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--only": only = args[++i].Split(','); break;
-                case "--windows": windows = args[++i].Split(','); break;
-                case "--out": output = args[++i]; break;
-                default:
-                    Console.Error.WriteLine($"unknown option {args[i]}\n{Usage}");
-                    return 2;
-            }
-        }
-
+        var (scale, seconds, longSeconds, connections, only, windows, output) = options;
         var results = Console.Out;
         Console.SetOut(Console.Error);
         using var progress = new Progress();
