@@ -147,10 +147,11 @@ public sealed class Bench(BenchOptions options, Progress progress)
             if (options.Runs("postgres"))
             {
                 progress.Start("start PostgreSQL (initdb, pg_ctl)");
-                postgres = await PostgresServer.StartAsync(PostgresSettings);
+                postgres = PostgresServer.Start(PostgresSettings);
+                postgres.CreateNamedDatabase("bench");
                 report.Machine["postgres"] = postgres.Version;
                 progress.Finish($"PostgreSQL {postgres.Version} on port {postgres.Port}");
-                dataSource = NpgsqlDataSource.Create(postgres.ConnectionString("bench"));
+                dataSource = NpgsqlDataSource.Create(postgres.BenchConnectionString("bench"));
                 var pg = baseline = new PostgresBaseline(dataSource, workload);
                 await pg.CreateSchemaAsync();
                 var postmaster = postgres.PostmasterPid;
@@ -174,8 +175,9 @@ public sealed class Bench(BenchOptions options, Progress progress)
             if (options.Runs("durable"))
             {
                 progress.Start("start a durable PostgreSQL (fsync and synchronous commit on) and the product in PostgreSQL mode");
-                durablePostgres = await PostgresServer.StartAsync(DurablePostgresSettings);
-                durable = await ProductHost.StartAsync(durablePostgres.ConnectionString("product"));
+                durablePostgres = PostgresServer.Start(DurablePostgresSettings);
+                durablePostgres.CreateNamedDatabase("bench");
+                durable = await ProductHost.StartAsync(durablePostgres.BenchConnectionString("product"));
                 progress.Finish($"PostgreSQL on port {durablePostgres.Port}, product at {durable.BaseAddress}");
                 var host = durable;
                 var postmaster = durablePostgres.PostmasterPid;
@@ -189,7 +191,7 @@ public sealed class Bench(BenchOptions options, Progress progress)
                             host.BaseAddress, key, workload, l => $"/v1/locations/{l.Slug}/events", progress, checkReceipts: true, roundTrips),
                             () => Cpu.TreeSeconds(postmaster))).WithRoundTrips(roundTrips);
                     }));
-                durableDataSource = NpgsqlDataSource.Create(durablePostgres.ConnectionString("bench"));
+                durableDataSource = NpgsqlDataSource.Create(durablePostgres.BenchConnectionString("bench"));
                 var pg = new PostgresBaseline(durableDataSource, workload);
                 await pg.CreateSchemaAsync();
                 contenders.Add(new Contender(DurableCopyPerBatch,
