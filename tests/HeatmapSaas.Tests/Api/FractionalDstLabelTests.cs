@@ -7,7 +7,10 @@ namespace HeatmapSaas.Tests.Api;
 /// <summary>The app's clock the day Pacific/Chatham and Australia/Lord_Howe left DST in 2025.</summary>
 public sealed class AutumnInChathamHost : FixedClockApiHost
 {
-    public AutumnInChathamHost() => Clock.SetUtcNow(new DateTimeOffset(2025, 4, 6, 12, 0, 0, TimeSpan.Zero));
+    public AutumnInChathamHost()
+        : base(new DateTimeOffset(2025, 4, 6, 12, 0, 0, TimeSpan.Zero))
+    {
+    }
 }
 
 /// <summary>

@@ -1,22 +1,15 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace HeatmapSaas.Tests.Api;
 
 /// <summary>A fixed clock and a cap of 16 held tracks per location, so the cap is reached with a few events.</summary>
-public sealed class SmallTrackCapApiHost : ApiHost
+public sealed class SmallTrackCapApiHost : FixedClockApiHost
 {
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2020, 1, 2, 12, 0, 0, TimeSpan.Zero));
-
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Heatmap:Ingest:MaxTracksPerLocation"] = "16",
     };
-
-    protected override void Customize(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(Clock);
 }
 
 /// <summary>Tracks by event time through the API: late samples join their track; the held-track cap and its metric.</summary>

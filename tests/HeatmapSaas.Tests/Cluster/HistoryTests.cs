@@ -9,7 +9,9 @@ namespace HeatmapSaas.Tests.Cluster;
 
 public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
+    // Slow: three days on the fake clock fire the silos' periodic timers once per period passed (about 15 s).
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task Buckets_leave_grain_memory_and_queries_still_see_them()
     {
         var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("History", Plan.Pro, "UTC"))).Tenant.Id;

@@ -150,6 +150,8 @@ public sealed class DashboardApiTests(LandingApiHost host) : IClassFixture<Landi
 }
 
 /// <summary>A class of its own: it moves its clock across midnight and days ahead.</summary>
+// Slow: a week on the fake clock fires the silo's periodic timers once per period passed (about 12 s).
+[Trait("Category", "Slow")]
 public sealed class LocalDayApiTests(BeforeMidnightHost host) : IClassFixture<BeforeMidnightHost>
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace HeatmapSaas.Tests.LandingAnalytics;
 /// The snippet in a real browser (the system Chromium, driven by Playwright): a landing page on another origin
 /// includes <c>/t.js</c> as a tenant would paste it; its page view, clicks and time on page reach the dashboard.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SnippetBrowserTests(LandingPageHost host) : IClassFixture<LandingPageHost>
 {
     private const string ChromiumPath = "/usr/bin/chromium";

@@ -5,6 +5,9 @@ using HeatmapSaas.Tests.Webhooks;
 namespace HeatmapSaas.Tests.Payments;
 
 /// <summary>Paid periods on an injected clock: the app's TimeProvider is a fake the tests move forward.</summary>
+// Slow: each test moves the fake clock a month or two, and the clock fires every periodic timer of the silo
+// once per period passed (the expiry check every second among them): about 45 s each.
+[Trait("Category", "Slow")]
 public sealed class PlanExpiryTests(FixedClockWebhookApiHost host) : IClassFixture<FixedClockWebhookApiHost>
 {
     [Fact]
