@@ -1,4 +1,4 @@
-using HeatmapSaas.Payments;
+using HeatmapSaas.Billing;
 
 namespace HeatmapSaas.Api.Billing;
 

@@ -1,10 +1,8 @@
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Api.Contracts;
 using HeatmapSaas.Api.Idempotency;
-using HeatmapSaas.Api.Validation;
-using HeatmapSaas.Grains.Domain;
-using HeatmapSaas.Grains.Payments;
-using HeatmapSaas.Payments;
+using HeatmapSaas.Billing;
+using HeatmapSaas.Grains;
+using HeatmapSaas.Grains.Billing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

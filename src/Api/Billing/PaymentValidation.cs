@@ -1,7 +1,7 @@
-using HeatmapSaas.Api.Contracts;
+using HeatmapSaas.Api.Validation;
+using HeatmapSaas.Billing;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Payments;
-using HeatmapSaas.Payments;
+using HeatmapSaas.Grains.Billing;
 
 namespace HeatmapSaas.Api.Billing;
 

@@ -1,5 +1,3 @@
-using HeatmapSaas.Api.Demo;
-
 namespace HeatmapSaas.Api.Demo;
 
 /// <summary>The dashboard's first-run offer of the Demo key (see <see cref="DemoKeyOffer"/>); not part of the public API.</summary>

@@ -1,9 +1,10 @@
 using System.Globalization;
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Hosting;
+using HeatmapSaas.Api.Locations;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
 
 namespace HeatmapSaas.Api.Footfall;
 
@@ -31,7 +32,7 @@ public static class AnalyticsEndpoints
 
         var config = await grains.CatalogOf(caller).GetLocationAsync(location);
         var window = ReportPeriod.Parse(start_date, end_date, config.TimeZone);
-        var report = await grains.GetGrain<HeatmapSaas.Catalog.ILocationGrain>(config.Id)
+        var report = await grains.GetGrain<HeatmapSaas.Locations.ILocationGrain>(config.Id)
             .GetAnalyticsAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index));
 
         var days = report.Days.Select(d => Pick(selected, d.Visitors, d.DwellMs, d.Conversions, d.PeakHours,

@@ -1,10 +1,11 @@
 using System.Globalization;
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Hosting;
+using HeatmapSaas.Api.Locations;
 using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
 
 namespace HeatmapSaas.Api.Footfall;
 

@@ -1,4 +1,5 @@
-using HeatmapSaas.Catalog;
+using HeatmapSaas.Api.Locations;
+using HeatmapSaas.Heatmaps;
 
 namespace HeatmapSaas.Api.Heatmaps;
 
@@ -37,7 +38,7 @@ public sealed record SummaryResponse(long TotalVisitors, int? PeakHour, string? 
 public sealed record HeatmapDataResponse(
     string HeatmapId,
     string Granularity,
-    HeatmapSaas.Api.Endpoints.ReportPeriodResponse Period,
+    HeatmapSaas.Api.Footfall.ReportPeriodResponse Period,
     GridResponse Grid,
     IReadOnlyList<HeatmapPointResponse> DataPoints,
     SummaryResponse Summary);

@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
 
 namespace HeatmapSaas.Api.Heatmaps;
 

@@ -1,11 +1,14 @@
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Api.Contracts;
+using HeatmapSaas.Api.Footfall;
+using HeatmapSaas.Api.Heatmaps.Rendering;
+using HeatmapSaas.Api.Locations;
 using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Api.Hosting;
-using HeatmapSaas.Api.Rendering;
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HeatmapSaas.Api.Heatmaps;

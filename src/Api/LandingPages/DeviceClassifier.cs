@@ -1,4 +1,4 @@
-using HeatmapSaas.Analytics;
+using HeatmapSaas.LandingPages;
 
 namespace HeatmapSaas.Api.LandingPages;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
-using HeatmapSaas.Analytics;
 using HeatmapSaas.Api.Auth;
+using HeatmapSaas.Api.Footfall;
 using HeatmapSaas.Api.Hosting;
 using HeatmapSaas.Errors;
+using HeatmapSaas.LandingPages;
 using Microsoft.AspNetCore.Mvc;
 
 namespace HeatmapSaas.Api.LandingPages;

@@ -1,5 +1,3 @@
-using HeatmapSaas.Api.Analytics;
-
 // In the hosting namespace so HeatmapApi registers landing analytics with one line each and no extra using.
 namespace HeatmapSaas.Api.LandingPages;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using HeatmapSaas.Analytics;
 using HeatmapSaas.Errors;
+using HeatmapSaas.LandingPages;
 using Microsoft.Net.Http.Headers;
 
 namespace HeatmapSaas.Api.LandingPages;

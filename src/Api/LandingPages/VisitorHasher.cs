@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using HeatmapSaas.Analytics;
+using HeatmapSaas.LandingPages;
 
 namespace HeatmapSaas.Api.LandingPages;
 

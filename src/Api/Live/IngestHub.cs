@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Api.Endpoints;
 using HeatmapSaas.Api.Errors;
-using HeatmapSaas.Api.Ingest;
+using HeatmapSaas.Api.Locations;
+using HeatmapSaas.Api.Locations.Ingest;
 using HeatmapSaas.Errors;
 using Microsoft.AspNetCore.SignalR;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using HeatmapSaas.Catalog;
+using HeatmapSaas.Heatmaps;
 using HeatmapSaas.Live;
+using HeatmapSaas.Locations;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HeatmapSaas.Api.Live;

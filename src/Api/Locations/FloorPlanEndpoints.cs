@@ -1,5 +1,5 @@
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Api.Rendering;
+using HeatmapSaas.Api.Heatmaps.Rendering;
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
 using Microsoft.AspNetCore.Mvc;

@@ -1,8 +1,8 @@
 using System.Buffers;
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Api.Ingest;
+using HeatmapSaas.Api.Locations.Ingest;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Locations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

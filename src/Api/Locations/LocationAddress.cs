@@ -1,5 +1,6 @@
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Catalog;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Api.Locations;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
-using HeatmapSaas.Catalog;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Api.Locations;
 

@@ -1,7 +1,7 @@
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Api.Contracts;
 using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Catalog;
+using HeatmapSaas.Locations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HeatmapSaas.Api.Locations;

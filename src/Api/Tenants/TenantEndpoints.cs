@@ -1,5 +1,4 @@
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Api.Contracts;
 using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Tenants;

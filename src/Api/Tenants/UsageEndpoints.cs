@@ -1,4 +1,5 @@
 using HeatmapSaas.Api.Auth;
+using HeatmapSaas.Api.Footfall;
 using HeatmapSaas.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,3 +1,4 @@
+using HeatmapSaas.Api.Locations;
 using HeatmapSaas.Webhooks;
 
 namespace HeatmapSaas.Api.Webhooks;

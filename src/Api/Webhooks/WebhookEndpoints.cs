@@ -1,5 +1,5 @@
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Api.Contracts;
+using HeatmapSaas.Api.Locations;
 using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Grains.Webhooks;
 using HeatmapSaas.Webhooks;

@@ -1,4 +1,4 @@
-using HeatmapSaas.Api.Contracts;
+using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Grains.Webhooks;
 using HeatmapSaas.Webhooks;

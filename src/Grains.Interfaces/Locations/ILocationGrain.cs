@@ -1,4 +1,5 @@
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Heatmaps;
 using HeatmapSaas.Live;
 using Orleans.Concurrency;
 

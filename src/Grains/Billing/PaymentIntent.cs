@@ -1,6 +1,5 @@
+using HeatmapSaas.Billing;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain;
-using HeatmapSaas.Payments;
 
 namespace HeatmapSaas.Grains.Billing;
 

@@ -1,6 +1,6 @@
+using HeatmapSaas.Billing;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Grains.Webhooks;
-using HeatmapSaas.Payments;
 using HeatmapSaas.Tenants;
 using HeatmapSaas.Webhooks;
 

@@ -1,5 +1,4 @@
-using HeatmapSaas.Grains.Domain;
-using HeatmapSaas.Payments;
+using HeatmapSaas.Billing;
 
 namespace HeatmapSaas.Grains.Billing;
 

@@ -1,5 +1,4 @@
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
 
 namespace HeatmapSaas.Grains.Footfall;
 

@@ -1,11 +1,12 @@
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Grains.Heatmaps;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
 using HeatmapSaas.Grains.Live;
 using HeatmapSaas.Grains.Webhooks;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Heatmaps;
 using HeatmapSaas.Live;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using HeatmapSaas.Analytics;
+using HeatmapSaas.LandingPages;
 
 namespace HeatmapSaas.Grains.LandingPages;
 

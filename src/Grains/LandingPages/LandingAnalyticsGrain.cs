@@ -1,7 +1,7 @@
 using System.Globalization;
-using HeatmapSaas.Analytics;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tenants;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,4 @@
-using HeatmapSaas.Analytics;
+using HeatmapSaas.LandingPages;
 
 namespace HeatmapSaas.Grains.LandingPages;
 
@@ -24,7 +24,7 @@ public sealed class LandingDayState
     [Id(5)] public long TimeOnPageReports { get; set; }
     [Id(6)] public long Bots { get; set; }
 
-    /// <summary>Page views by page, by referrer source and by <see cref="HeatmapSaas.Analytics.DeviceClass"/>
+    /// <summary>Page views by page, by referrer source and by <see cref="HeatmapSaas.LandingPages.DeviceClass"/>
     /// while the day is recent; null (and zeros) once compacted.</summary>
     [Id(7)] public Dictionary<string, long>? Pages { get; set; }
     [Id(8)] public long PagesOther { get; set; }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using HeatmapSaas.Analytics;
+using HeatmapSaas.LandingPages;
 
 namespace HeatmapSaas.Grains.LandingPages;
 

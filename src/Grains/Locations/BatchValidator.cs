@@ -1,7 +1,6 @@
 using System.Buffers;
-using HeatmapSaas.Catalog;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Grains.Locations;
 

@@ -1,6 +1,6 @@
+using HeatmapSaas.Billing;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Payments;
-using HeatmapSaas.Payments;
+using HeatmapSaas.Grains.Billing;
 using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Tests.Billing;

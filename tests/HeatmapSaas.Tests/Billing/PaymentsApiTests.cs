@@ -174,8 +174,8 @@ public sealed class PaymentsApiTests(ApiHost host) : IClassFixture<ApiHost>
         var grains = (Orleans.IGrainFactory)host.Services.GetService(typeof(Orleans.IGrainFactory))!;
         var fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes("POST /v1/payments/intent\n" + ProIntent)));
-        var claim = await grains.GetGrain<HeatmapSaas.Payments.IIdempotencyGrain>($"{tenant.Id}/key-4").ClaimAsync(fingerprint);
-        Assert.Equal(HeatmapSaas.Payments.IdempotencyOutcome.Claimed, claim.Outcome);
+        var claim = await grains.GetGrain<HeatmapSaas.Billing.IIdempotencyGrain>($"{tenant.Id}/key-4").ClaimAsync(fingerprint);
+        Assert.Equal(HeatmapSaas.Billing.IdempotencyOutcome.Claimed, claim.Outcome);
         var error = await (await PostWithKey(tenant, "/v1/payments/intent", ProIntent, "key-4")).Error(409, "CONFLICT", "Idempotency-Key");
         Assert.Contains("still being processed", error.GetProperty("message").GetString());
     }

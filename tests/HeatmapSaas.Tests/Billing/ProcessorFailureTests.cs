@@ -1,5 +1,5 @@
-using HeatmapSaas.Grains.Payments;
-using HeatmapSaas.Payments;
+using HeatmapSaas.Billing;
+using HeatmapSaas.Grains.Billing;
 using HeatmapSaas.Tests.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,9 @@
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Grains.Catalog;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
+using HeatmapSaas.Tests.Cluster;
 
 namespace HeatmapSaas.Tests.Catalog;
 

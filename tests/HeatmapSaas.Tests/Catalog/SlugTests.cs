@@ -1,4 +1,4 @@
-using HeatmapSaas.Grains.Domain;
+using HeatmapSaas.Grains.Catalog;
 
 namespace HeatmapSaas.Tests.Catalog;
 

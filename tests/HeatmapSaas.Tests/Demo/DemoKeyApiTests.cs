@@ -1,6 +1,6 @@
 using System.Net;
 using HeatmapSaas.Api.Demo;
-using HeatmapSaas.Api.Endpoints;
+using HeatmapSaas.Tests.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

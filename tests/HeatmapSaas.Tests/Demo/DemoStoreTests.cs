@@ -1,4 +1,5 @@
 using HeatmapSaas.Api.Demo;
+using HeatmapSaas.Tests.Api;
 
 namespace HeatmapSaas.Tests.Demo;
 

@@ -1,6 +1,6 @@
 using CsCheck;
-using HeatmapSaas.Grains.Domain.Footfall;
-using static HeatmapSaas.Tests.Domain.FootfallKit;
+using HeatmapSaas.Grains.Footfall;
+using static HeatmapSaas.Tests.Footfall.FootfallKit;
 
 namespace HeatmapSaas.Tests.Footfall;
 

@@ -1,5 +1,5 @@
-using HeatmapSaas.Grains.Domain.Footfall;
-using static HeatmapSaas.Tests.Domain.FootfallKit;
+using HeatmapSaas.Grains.Footfall;
+using static HeatmapSaas.Tests.Footfall.FootfallKit;
 
 namespace HeatmapSaas.Tests.Footfall;
 

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text;
 using CsCheck;
-using HeatmapSaas.Api.Ingest;
-using HeatmapSaas.Catalog;
+using HeatmapSaas.Api.Locations.Ingest;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.Grains.Locations;
+using HeatmapSaas.Grains.Locations.Log;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Tests.Footfall;
 

@@ -1,3 +1,4 @@
+using HeatmapSaas.Tests.Api;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HeatmapSaas.Api.Rendering;
+using HeatmapSaas.Api.Heatmaps.Rendering;
 using HeatmapSaas.Tests.Browser;
 
 namespace HeatmapSaas.Tests.Heatmaps;

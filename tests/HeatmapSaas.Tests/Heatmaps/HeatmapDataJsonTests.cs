@@ -1,8 +1,8 @@
 using System.Text.Json;
-using HeatmapSaas.Api.Contracts;
-using HeatmapSaas.Api.Endpoints;
+using HeatmapSaas.Api.Footfall;
+using HeatmapSaas.Api.Heatmaps;
 using HeatmapSaas.Api.Hosting;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
 
 namespace HeatmapSaas.Tests.Heatmaps;
 

@@ -1,7 +1,10 @@
 using HeatmapSaas.Catalog;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
+using HeatmapSaas.Tests.Cluster;
 
 namespace HeatmapSaas.Tests.Heatmaps;
 

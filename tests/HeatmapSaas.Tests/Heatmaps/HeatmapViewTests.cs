@@ -1,7 +1,7 @@
 using CsCheck;
-using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
 using HeatmapSaas.Grains.Heatmaps;
-using HeatmapSaas.Ingest;
 
 namespace HeatmapSaas.Tests.Heatmaps;
 

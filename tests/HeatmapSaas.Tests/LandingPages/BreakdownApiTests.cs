@@ -1,8 +1,9 @@
 using System.Text.Json;
-using HeatmapSaas.Analytics;
-using HeatmapSaas.Api.Analytics;
-using HeatmapSaas.Grains.Analytics;
+using HeatmapSaas.Api.LandingPages;
+using HeatmapSaas.Grains.LandingPages;
+using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tests.Api;
+using HeatmapSaas.Tests.LandingAnalytics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 

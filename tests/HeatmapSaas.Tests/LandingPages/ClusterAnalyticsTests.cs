@@ -1,6 +1,7 @@
-using HeatmapSaas.Analytics;
-using HeatmapSaas.Grains.Analytics;
+using HeatmapSaas.Grains.LandingPages;
+using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tests.Api;
+using HeatmapSaas.Tests.LandingAnalytics;
 using HeatmapSaas.Tests.Postgres;
 using HeatmapSaas.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,9 +1,10 @@
+using HeatmapSaas.Grains.LandingPages;
 using HeatmapSaas.Tests.Api;
-using HeatmapSaas.Grains.Analytics;
+using HeatmapSaas.Tests.LandingAnalytics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using Orleans.Storage;
-using static HeatmapSaas.Tests.LandingAnalytics.TrackApiTests;
+using static HeatmapSaas.Tests.LandingPages.TrackApiTests;
 
 namespace HeatmapSaas.Tests.LandingPages;
 

@@ -1,5 +1,5 @@
-using HeatmapSaas.Analytics;
-using HeatmapSaas.Grains.Analytics;
+using HeatmapSaas.Grains.LandingPages;
+using HeatmapSaas.LandingPages;
 
 namespace HeatmapSaas.Tests.LandingPages;
 
@@ -11,7 +11,7 @@ public sealed class LandingLedgerTests
     private static LandingHit Hit(LandingEventType type, int visitor, double? seconds = null) =>
         new(type, VisitorHasher(visitor), "UA", null, null, seconds, false);
 
-    private static string VisitorHasher(int visitor) => HeatmapSaas.Api.Analytics.VisitorHasher.Hash($"198.51.100.{visitor}", "salt");
+    private static string VisitorHasher(int visitor) => HeatmapSaas.Api.LandingPages.VisitorHasher.Hash($"198.51.100.{visitor}", "salt");
 
     [Fact]
     public void Old_days_lose_their_visitor_sets_but_keep_their_counts()

@@ -1,7 +1,8 @@
 using System.Net;
-using HeatmapSaas.Analytics;
-using HeatmapSaas.Api.Analytics;
+using HeatmapSaas.Api.LandingPages;
+using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tests.Api;
+using HeatmapSaas.Tests.LandingAnalytics;
 using Microsoft.Extensions.Configuration;
 using Orleans.Core.Internal;
 

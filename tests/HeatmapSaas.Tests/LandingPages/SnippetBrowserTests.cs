@@ -1,6 +1,7 @@
 using System.Text.Json;
-using HeatmapSaas.Analytics;
+using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tests.Api;
+using HeatmapSaas.Tests.LandingAnalytics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

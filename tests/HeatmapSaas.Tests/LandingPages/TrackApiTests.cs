@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using HeatmapSaas.Tests.Api;
+using HeatmapSaas.Tests.LandingAnalytics;
 
 namespace HeatmapSaas.Tests.LandingPages;
 
@@ -223,8 +224,8 @@ public sealed class TrackApiTests(LandingApiHost host) : IClassFixture<LandingAp
         // Another node's requests reach the same grain; here they are made on the grain directly.
         for (var i = 0; i < 60; i++)
         {
-            await host.Analytics(tenant.Id).TrackAsync(new HeatmapSaas.Analytics.LandingHit(
-                HeatmapSaas.Analytics.LandingEventType.Pageview, new string('a', 45), null, null, null, null, false));
+            await host.Analytics(tenant.Id).TrackAsync(new HeatmapSaas.LandingPages.LandingHit(
+                HeatmapSaas.LandingPages.LandingEventType.Pageview, new string('a', 45), null, null, null, null, false));
         }
 
         for (var i = 0; i < 40; i++)

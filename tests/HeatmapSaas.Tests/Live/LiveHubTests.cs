@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
-using HeatmapSaas.Api.Hubs;
+using HeatmapSaas.Api.Live;
+using HeatmapSaas.Tests.Api;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;

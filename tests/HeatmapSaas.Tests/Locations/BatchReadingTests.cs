@@ -1,8 +1,7 @@
 using System.Text;
-using HeatmapSaas.Api.Ingest;
-using HeatmapSaas.Catalog;
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Api.Locations.Ingest;
+using HeatmapSaas.Grains.Locations;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Tests.Locations;
 

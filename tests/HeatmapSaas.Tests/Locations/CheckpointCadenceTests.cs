@@ -1,4 +1,4 @@
-using HeatmapSaas.Grains.Ingest;
+using HeatmapSaas.Grains.Locations;
 
 namespace HeatmapSaas.Tests.Locations;
 

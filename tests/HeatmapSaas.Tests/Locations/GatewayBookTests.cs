@@ -1,5 +1,5 @@
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Locations;
 
 namespace HeatmapSaas.Tests.Locations;
 

@@ -1,8 +1,11 @@
 using HeatmapSaas.Catalog;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Grains.History;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.Grains.Locations.History;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
+using HeatmapSaas.Tests.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HeatmapSaas.Tests.Locations;

@@ -1,7 +1,8 @@
 using HeatmapSaas.Catalog;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Grains.History;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.Grains.Locations.History;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
 using HeatmapSaas.Tests.Model;
 

@@ -1,4 +1,4 @@
-using HeatmapSaas.Grains.Domain;
+using HeatmapSaas.Grains.Tenants;
 using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Tests.Tenants;

@@ -1,6 +1,8 @@
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
+using HeatmapSaas.Tests.Cluster;
 
 namespace HeatmapSaas.Tests.Tenants;
 

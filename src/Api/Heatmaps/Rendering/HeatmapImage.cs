@@ -1,4 +1,4 @@
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;

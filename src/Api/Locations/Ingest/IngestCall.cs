@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Api.Endpoints;
 using HeatmapSaas.Api.Operations;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Api.Locations.Ingest;
 

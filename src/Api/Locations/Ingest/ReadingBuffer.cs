@@ -1,5 +1,5 @@
 using System.Buffers;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Api.Locations.Ingest;
 

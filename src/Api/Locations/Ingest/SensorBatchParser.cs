@@ -1,6 +1,6 @@
 using System.Text.Json;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Api.Locations.Ingest;
 

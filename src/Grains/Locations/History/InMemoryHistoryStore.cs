@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Grains.Footfall;
 
 namespace HeatmapSaas.Grains.Locations.History;
 

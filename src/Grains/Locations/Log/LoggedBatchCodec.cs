@@ -1,4 +1,4 @@
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Grains.Locations.Log;
 
