@@ -1,7 +1,7 @@
-using HeatmapSaas.Api.Ingest;
-using HeatmapSaas.Catalog;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Grains.Ingest;
+using HeatmapSaas.Api.Locations.Ingest;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.Grains.Locations;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Bench;
 

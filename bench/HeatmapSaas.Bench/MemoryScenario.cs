@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
 using HeatmapSaas.Grains.Heatmaps;
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Grains.Locations;
 
 namespace HeatmapSaas.Bench;
 

@@ -1,7 +1,9 @@
-using HeatmapSaas.Api.Contracts;
-using HeatmapSaas.Catalog;
+using HeatmapSaas.Api.Heatmaps;
+using HeatmapSaas.Api.Locations;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain;
+using HeatmapSaas.Grains.Catalog;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Api.Validation;
 

@@ -1,6 +1,7 @@
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Grains.Catalog;

@@ -1,4 +1,4 @@
-using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Grains.Footfall;
 
 namespace HeatmapSaas.Grains.Heatmaps;
 

@@ -1,5 +1,5 @@
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
 
 namespace HeatmapSaas.Grains.Heatmaps;
 

@@ -1,9 +1,9 @@
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
 using Orleans.Streams;
-using HeatmapSaas.Grains.Domain;
-using HeatmapSaas.Grains.Payments;
+using HeatmapSaas.Grains.Billing;
 using HeatmapSaas.Grains.Webhooks;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
 using HeatmapSaas.Webhooks;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,7 @@
 using HeatmapSaas.Catalog;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Tests.Model;

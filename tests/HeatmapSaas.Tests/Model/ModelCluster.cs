@@ -1,5 +1,5 @@
-using HeatmapSaas.Grains.History;
-using HeatmapSaas.Grains.Ingest;
+using HeatmapSaas.Grains.Locations.History;
+using HeatmapSaas.Grains.Locations.Log;
 using HeatmapSaas.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,8 @@
 using System.Text;
 using HeatmapSaas.Catalog;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Tests.Model;
@@ -253,9 +255,9 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
             c.Ref.DatesTouched(c.Ref.TimeZone).Count(d => LocalTime.Of(c.Ref.TimeZone).BucketsOf(d).Count != 96);
 
         // Buckets the location's ticker moved out of grain memory (older than the live window) are answered from there.
-        var history = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<HeatmapSaas.Grains.History.IHistoryStore>(
+        var history = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<HeatmapSaas.Grains.Locations.History.IHistoryStore>(
             Run.Cluster.GetSiloServiceProvider(Run.Cluster.Silos[0].SiloAddress));
-        var stored = await history.ReadAsync(c.Location.Id, new HeatmapSaas.Grains.Domain.Footfall.TimeBucket(0), new HeatmapSaas.Grains.Domain.Footfall.TimeBucket(long.MaxValue / 2), long.MaxValue);
+        var stored = await history.ReadAsync(c.Location.Id, new HeatmapSaas.Grains.Footfall.TimeBucket(0), new HeatmapSaas.Grains.Footfall.TimeBucket(long.MaxValue / 2), long.MaxValue);
         _coverage["buckets moved to the history store"] = _coverage.GetValueOrDefault("buckets moved to the history store") + stored.Count;
 
         // A done case's location stops ticking (its timer would otherwise fire on every later clock move).

@@ -1,10 +1,11 @@
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Tests.Model;
 
 /// <summary>
 /// One store as the contract ("Sensor ingest", "What the counts mean") and the footfall README's documented choices
-/// describe it, written as plainly as possible and independent of src/Grains/Domain: the batches it acknowledged,
+/// describe it, written as plainly as possible and independent of src/Grains/Footfall: the batches it acknowledged,
 /// every visit it ever saw and every heatmap sample. Reports are computed from that on demand, bucket by bucket,
 /// with <see cref="TimeZoneInfo"/> for local time.
 /// </summary>

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
-using HeatmapSaas.Ingest;
 using Microsoft.AspNetCore.SignalR.Client;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tests.Api;
 
 namespace HeatmapSaas.Tests.Postgres;
@@ -71,8 +72,8 @@ public sealed partial class ClusterProcessTests
         await using var source = Npgsql.NpgsqlDataSource.Create(database);
         var poison = new SensorReading(0, ReadingKind.Conversion, null, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), 0, 0, 1e29, null);
         var receipt = new IngestReceipt("older-build-1", 1, 0, false, []);
-        await new HeatmapSaas.Grains.Ingest.PostgresIngestLog(source).AppendAsync(locationId,
-            new HeatmapSaas.Grains.Ingest.LoggedBatch(0, "older-build-1", "gw-old", [poison], receipt, DateTimeOffset.UtcNow));
+        await new HeatmapSaas.Grains.Locations.Log.PostgresIngestLog(source).AppendAsync(locationId,
+            new HeatmapSaas.Grains.Locations.Log.LoggedBatch(0, "older-build-1", "gw-old", [poison], receipt, DateTimeOffset.UtcNow));
     }
 
     [Fact]

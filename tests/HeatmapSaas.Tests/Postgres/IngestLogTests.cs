@@ -1,7 +1,7 @@
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Grains.History;
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.Grains.Locations.History;
+using HeatmapSaas.Grains.Locations.Log;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Silo.Schema;
 using Npgsql;
 

@@ -1,8 +1,10 @@
 using HeatmapSaas.Catalog;
+using HeatmapSaas.Footfall;
 using HeatmapSaas.Grains;
-using HeatmapSaas.Grains.History;
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Grains.Locations;
+using HeatmapSaas.Grains.Locations.History;
+using HeatmapSaas.Grains.Locations.Log;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Silo;
 using HeatmapSaas.Silo.Schema;
 using HeatmapSaas.Tenants;

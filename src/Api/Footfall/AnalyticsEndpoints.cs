@@ -1,0 +1,108 @@
+using System.Globalization;
+using HeatmapSaas.Api.Auth;
+using HeatmapSaas.Api.Hosting;
+using HeatmapSaas.Api.Locations;
+using HeatmapSaas.Errors;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
+
+namespace HeatmapSaas.Api.Footfall;
+
+/// <summary>Location analytics over a period (seed 000), plus the location's gateways.</summary>
+public static class AnalyticsEndpoints
+{
+    private static readonly string[] Metrics = ["visitors", "duration", "conversion"];
+
+    public static IEndpointRouteBuilder MapAnalyticsEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var locations = routes.MapGroup("/v1/locations/{location}").RequireApiKey().WithTags("Analytics");
+        locations.MapGet("/analytics", Get);
+        locations.MapGet("/gateways", Gateways);
+        return routes;
+    }
+
+    private static async Task<IResult> Get(
+        string location, string? start_date, string? end_date, string? metrics, HttpRequest request, Caller caller, IGrainFactory grains)
+    {
+        var selected = (metrics ?? string.Join(',', Metrics)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (selected.Length == 0 || selected.FirstOrDefault(m => !Metrics.Contains(m)) is { } unknown && unknown.Length > 0)
+        {
+            throw ApiException.Invalid("metrics", $"metrics must be a comma-separated list of {string.Join(", ", Metrics)}");
+        }
+
+        var config = await grains.CatalogOf(caller).GetLocationAsync(location);
+        var window = ReportPeriod.Parse(start_date, end_date, config.TimeZone);
+        var report = await grains.GetGrain<HeatmapSaas.Locations.ILocationGrain>(config.Id)
+            .GetAnalyticsAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index));
+
+        var days = report.Days.Select(d => Pick(selected, d.Visitors, d.DwellMs, d.Conversions, d.PeakHours,
+            new Dictionary<string, object?> { ["date"] = d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })).ToList();
+        if (CsvExport.Wanted(request))
+        {
+            return CsvExport.From(days, days.FirstOrDefault()?.Keys.ToList() ?? ["date"]);
+        }
+
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["location_id"] = config.Id,
+            ["period"] = new ReportPeriodResponse(window.Start, window.End),
+            ["metrics"] = Pick(selected, report.Visitors, report.DwellMs, report.Conversions, report.PeakHours, []),
+            ["daily_breakdown"] = days,
+        });
+    }
+
+    private static async Task<IResult> Gateways(string location, Caller caller, IGrainFactory grains)
+    {
+        var grain = await LocationAddress.ResolveAsync(grains, caller, location);
+        var gateways = await grain.GetGatewaysAsync(caller.TenantId);
+        return TypedResults.Ok(gateways.Select(g => new GatewayResponse(g.GatewayId, g.LastSeen, g.Batches, g.Events)).ToList());
+    }
+
+    /// <summary>The keys each selected metric brings, with the contract's rounding; zeros without visitors.</summary>
+    private static Dictionary<string, object?> Pick(
+        string[] selected, long visitors, long dwellMs, long conversions, int[] peakHours, Dictionary<string, object?> into)
+    {
+        if (selected.Contains("visitors"))
+        {
+            into["visitors"] = visitors;
+            into["peak_hours"] = peakHours;
+        }
+
+        if (selected.Contains("duration"))
+        {
+            into["avg_duration_minutes"] = visitors == 0 ? 0m : Math.Round(dwellMs / 60_000m / visitors, 2, MidpointRounding.AwayFromZero);
+        }
+
+        if (selected.Contains("conversion"))
+        {
+            into["conversion_rate"] = visitors == 0 ? 0m : Math.Round((decimal)conversions / visitors, 4, MidpointRounding.AwayFromZero);
+            into["conversions"] = conversions;
+        }
+
+        return into;
+    }
+}
+
+public sealed record GatewayResponse(string GatewayId, DateTimeOffset LastSeen, long Batches, long Events);
+
+public sealed record ReportPeriodResponse(DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>The report endpoints' <c>start_date</c>/<c>end_date</c>, read in the zone of what is reported on.</summary>
+public static class ReportPeriod
+{
+    public static ReportWindow Parse(string? startDate, string? endDate, string timeZone)
+    {
+        var calendar = LocalCalendar.TryFind(timeZone, out var zone) ? zone : LocalCalendar.Utc;
+        if (ReportWindow.TryParse(startDate, endDate, calendar, out var window, out var error))
+        {
+            return window;
+        }
+
+        throw new ApiException(ApiErrorCode.InvalidRequest, error!.Message, error.Parameter, error.Type switch
+        {
+            "required" => ParameterProblem.Required,
+            "out_of_range" => ParameterProblem.OutOfRange,
+            _ => ParameterProblem.Invalid,
+        });
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using HeatmapSaas.Api.Auth;
+using HeatmapSaas.Api.Hosting;
+using HeatmapSaas.Api.Locations;
+using HeatmapSaas.Api.Validation;
+using HeatmapSaas.Errors;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
+
+namespace HeatmapSaas.Api.Footfall;
+
+/// <summary>Traffic counts per local hour, quarter or day of one date (seed 002).</summary>
+public static class TrafficEndpoints
+{
+    private static readonly Dictionary<string, (TrafficMetric Metric, string Field)> Kinds = new()
+    {
+        ["impression-counts"] = (TrafficMetric.Impressions, "impressions"),
+        ["discovery-counts"] = (TrafficMetric.Discoveries, "discoveries"),
+        ["engagement-counts"] = (TrafficMetric.Engagements, "engagements"),
+        ["engadgment-counts"] = (TrafficMetric.Engagements, "engagements"), // the seed's own spelling
+        ["interaction-counts"] = (TrafficMetric.Interactions, "interactions"),
+    };
+
+    public static IEndpointRouteBuilder MapTrafficEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/traffic/{kind}/{location}/{date}", Get).RequireApiKey().WithTags("Traffic counts");
+        return routes;
+    }
+
+    private static async Task<IResult> Get(
+        string kind, string location, string date, string? hour, string? interval, HttpRequest request, Caller caller, IGrainFactory grains)
+    {
+        if (!Kinds.TryGetValue(kind, out var metric))
+        {
+            throw ApiException.Invalid("metric", $"Unknown traffic metric '{kind}'; use one of {string.Join(", ", Kinds.Keys)}");
+        }
+
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            throw ApiException.Invalid("date", "date must be yyyy-MM-dd");
+        }
+
+        if (!ReportWindow.InRange(day))
+        {
+            throw ApiException.OutOfRange("date", ReportWindow.OutOfRangeMessage("date"));
+        }
+
+        var step = (interval ?? "hour") switch
+        {
+            "hour" => TrafficInterval.Hour,
+            "15min" => TrafficInterval.QuarterHour,
+            "day" => TrafficInterval.Day,
+            _ => throw ApiException.Invalid("interval", "interval must be one of hour, 15min, day"),
+        };
+        int? onlyHour = hour is null or "all" ? null : Validate.QueryInt(hour, "hour", 0, 0, 23);
+        if (onlyHour is not null && step == TrafficInterval.Day)
+        {
+            throw ApiException.Invalid("hour", "hour cannot be combined with interval=day");
+        }
+
+        var grain = await LocationAddress.ResolveAsync(grains, caller, location);
+        var rows = await grain.GetTrafficAsync(caller.TenantId, new TrafficQuery(metric.Metric, day, step, onlyHour));
+        var shaped = rows.Select(r => Shape(r, step, metric.Field)).ToList();
+        return CsvExport.Wanted(request)
+            ? CsvExport.From(shaped, step switch
+            {
+                TrafficInterval.Day => ["date", metric.Field],
+                TrafficInterval.Hour => ["hr", metric.Field, "start"],
+                _ => ["hr", "min", metric.Field, "start"],
+            })
+            : Results.Json(shaped);
+    }
+
+    /// <summary>Seed 002's row: <c>hr</c> (and <c>min</c>), the metric, and <c>start</c> with its offset; or <c>date</c> for days.</summary>
+    private static IReadOnlyDictionary<string, object?> Shape(TrafficRow row, TrafficInterval step, string field)
+    {
+        if (step == TrafficInterval.Day)
+        {
+            return new Dictionary<string, object?>
+            {
+                ["date"] = row.LocalStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                [field] = row.Count,
+            };
+        }
+
+        var shaped = new Dictionary<string, object?> { ["hr"] = row.LocalStart.Hour };
+        if (step == TrafficInterval.QuarterHour)
+        {
+            shaped["min"] = row.LocalStart.Minute;
+        }
+
+        shaped[field] = row.Count;
+        shaped["start"] = row.LocalStart.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        return shaped;
+    }
+}

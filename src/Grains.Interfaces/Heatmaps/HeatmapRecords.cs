@@ -1,0 +1,30 @@
+namespace HeatmapSaas.Heatmaps;
+
+[GenerateSerializer, Immutable]
+public sealed record Heatmap(
+    [property: Id(0)] string Id,
+    [property: Id(1)] long TenantId,
+    [property: Id(2)] string Name,
+    [property: Id(3)] string LocationId,
+    [property: Id(4)] string Type,
+    [property: Id(5)] string TimeZone,
+    [property: Id(6)] int RefreshIntervalSeconds,
+    [property: Id(7)] int CellSize,
+    [property: Id(8)] string Status,
+    [property: Id(9)] DateTimeOffset CreatedAt);
+
+[GenerateSerializer, Immutable]
+public sealed record HeatmapDraft(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string LocationIdOrSlug,
+    [property: Id(2)] string Type,
+    [property: Id(3)] string? TimeZone,
+    [property: Id(4)] int RefreshIntervalSeconds,
+    [property: Id(5)] int CellSize);
+
+[GenerateSerializer, Immutable]
+public sealed record HeatmapPatch(
+    [property: Id(0)] string? Name = null,
+    [property: Id(1)] string? TimeZone = null,
+    [property: Id(2)] int? RefreshIntervalSeconds = null,
+    [property: Id(3)] string? Status = null);

@@ -1,0 +1,15 @@
+namespace HeatmapSaas.Grains.Footfall;
+
+/// <summary>One person's visit as it stands: the span of its position and interaction events.</summary>
+public readonly record struct Track(string Id, long FirstSeenMs, long LastSeenMs, bool HasInteraction)
+{
+    /// <summary>last_seen − first_seen.</summary>
+    public long DwellMs => LastSeenMs - FirstSeenMs;
+
+    public DateTimeOffset FirstSeen => DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenMs);
+
+    public DateTimeOffset LastSeen => DateTimeOffset.FromUnixTimeMilliseconds(LastSeenMs);
+
+    /// <summary>The bucket every per-person count of this track is attributed to.</summary>
+    public TimeBucket Bucket => TimeBucket.OfMs(FirstSeenMs);
+}
