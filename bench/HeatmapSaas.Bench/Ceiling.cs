@@ -27,8 +27,8 @@ public static class Ceiling
                 var now = DateTimeOffset.UtcNow;
                 var batch = SensorBatchParser.ParseJson(body);
                 var (accepted, _) = BatchValidator.Validate(batch, floor, now, options);
-                var effect = BatchValidator.ApplyAccepted(ledger, accepted, now);
-                applied += effect.Events;
+                BatchValidator.ApplyAccepted(ledger, accepted, now);
+                applied += accepted.Length;
                 progress.Add(accepted.Length);
             }
         }

@@ -115,8 +115,6 @@ public sealed record HeatmapPointSet(
     [property: Id(5)] int CellSize,
     [property: Id(6)] bool Milliseconds)
 {
-    public static readonly HeatmapPointSet None = new([], [], [], [], 0, 10, false);
-
     public int Count => Values.Length;
 
     /// <summary>The cell centre's floor coordinates of point <paramref name="i"/>.</summary>

@@ -34,8 +34,6 @@ public static class LandingEventTypes
         type = default;
         return false;
     }
-
-    public static string Name(this LandingEventType type) => Names[(int)type];
 }
 
 /// <summary>

@@ -2,17 +2,16 @@ namespace HeatmapSaas.Grains.Footfall;
 
 /// <summary>
 /// One 15-minute bucket of a location: its counts and its three base grids (10-unit cells). While live it belongs
-/// to the ledger; once returned by <see cref="FootfallLedger.CloseBucketsBefore"/> it is the caller's, and it is
+/// to the ledger; once a closing (<see cref="FootfallLedger.ClosableBefore"/>, <see cref="FootfallLedger.Close"/>) has taken it, it is the caller's, and it is
 /// an increment: everything that arrived for that bucket since it was last closed (late events re-open a bucket).
-/// Its grids may close ahead of its counts (<see cref="FootfallLedger.ClosableBefore"/>); samples that arrive
+/// Its grids may close ahead of its counts; samples that arrive
 /// afterwards start new grids, increments in the same way.
 /// </summary>
 public sealed class Bucket
 {
     private readonly IntensityGrid?[] _grids = new IntensityGrid?[HeatmapTypes.Count];
 
-    // What the batch being applied changed here, drained into its BatchEffect when the batch is done.
-    private BucketCounts _changedCounts;
+    // What the batch being applied added to the grids here, drained into its BatchEffect when the batch is done.
     private IntensityGrid?[]? _changedGrids;
     private int[]? _changedSamples;
 
@@ -47,14 +46,9 @@ public sealed class Bucket
     internal void ChangeTrack(in BucketCounts before, in BucketCounts after)
     {
         Counts = Counts.WithTrackChange(before, after);
-        _changedCounts = _changedCounts.WithTrackChange(before, after);
     }
 
-    internal void AddConversion(decimal value)
-    {
-        Counts = Counts.WithConversion(value);
-        _changedCounts = _changedCounts.WithConversion(value);
-    }
+    internal void AddConversion(decimal value) => Counts = Counts.WithConversion(value);
 
     /// <summary>One sample of a type: adds to its cell (amount may be 0, which still counts as a sample).</summary>
     internal void AddSample(HeatmapType type, int x, int y, long amount)
@@ -70,14 +64,9 @@ public sealed class Bucket
         }
     }
 
-    /// <summary>Hands this batch's changes to the effect being built and forgets them.</summary>
-    internal void DrainChanges(List<CountsChange> counts, List<GridChange> grids)
+    /// <summary>Hands this batch's grid changes to the effect being built and forgets them.</summary>
+    internal void DrainChanges(List<GridChange> grids)
     {
-        if (!_changedCounts.IsZero)
-        {
-            counts.Add(new CountsChange(Time, _changedCounts));
-        }
-
         if (_changedSamples is not null)
         {
             for (var type = 0; type < HeatmapTypes.Count; type++)
@@ -89,7 +78,6 @@ public sealed class Bucket
             }
         }
 
-        _changedCounts = default;
         _changedGrids = null;
         _changedSamples = null;
         Touched = false;

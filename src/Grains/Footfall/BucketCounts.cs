@@ -2,8 +2,7 @@ namespace HeatmapSaas.Grains.Footfall;
 
 /// <summary>
 /// The per-person counts of one bucket (tracks first seen in it) and its conversions (events whose own ts is in
-/// it). Also used for changes, which may be negative: a track whose first_seen moves to an earlier bucket leaves
-/// the later one. Sums over buckets are plain additions, so a range, a day or a tenant is <c>a + b + …</c>.
+/// it). Sums over buckets are plain additions, so a range, a day or a tenant is <c>a + b + …</c>.
 /// </summary>
 public readonly record struct BucketCounts(
     long Visitors,
@@ -24,12 +23,6 @@ public readonly record struct BucketCounts(
 
     public bool IsZero => this == default;
 
-    /// <summary>Mean dwell of the tracks first seen here (open ones with their dwell so far); 0 with no visitors.</summary>
-    public double AverageDwellSeconds => Visitors == 0 ? 0 : DwellMs / 1000.0 / Visitors;
-
-    /// <summary>conversions / visitors; 0 with no visitors.</summary>
-    public double ConversionRate => Visitors == 0 ? 0 : (double)Conversions / Visitors;
-
     public static BucketCounts operator +(BucketCounts a, BucketCounts b) => new(
         a.Visitors + b.Visitors,
         a.Discoveries + b.Discoveries,
@@ -38,15 +31,6 @@ public readonly record struct BucketCounts(
         a.Conversions + b.Conversions,
         a.DwellMs + b.DwellMs,
         a.ConversionValue + b.ConversionValue);
-
-    public static BucketCounts operator -(BucketCounts a, BucketCounts b) => new(
-        a.Visitors - b.Visitors,
-        a.Discoveries - b.Discoveries,
-        a.Engagements - b.Engagements,
-        a.Interactions - b.Interactions,
-        a.Conversions - b.Conversions,
-        a.DwellMs - b.DwellMs,
-        a.ConversionValue - b.ConversionValue);
 
     /// <summary>The counts one track contributes to the bucket of its first_seen.</summary>
     internal static BucketCounts OfTrack(long dwellMs, bool interacted) => new(

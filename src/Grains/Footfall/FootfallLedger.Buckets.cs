@@ -5,9 +5,6 @@ public sealed partial class FootfallLedger
 {
     private readonly HashSet<long> _pinned = [];
 
-    /// <summary>How many buckets are held in memory.</summary>
-    public int LiveBucketCount => _buckets.Count;
-
     /// <summary>The live buckets, ascending.</summary>
     public IReadOnlyList<Bucket> LiveBuckets()
     {
@@ -15,8 +12,6 @@ public sealed partial class FootfallLedger
         Array.Sort(buckets, static (a, b) => a.Time.CompareTo(b.Time));
         return buckets;
     }
-
-    public bool TryGetBucket(TimeBucket time, out Bucket bucket) => _buckets.TryGetValue(time.Index, out bucket!);
 
     /// <summary>The counts of the live buckets in [from, toExclusive).</summary>
     public BucketCounts CountsBetween(TimeBucket from, TimeBucket toExclusive)
@@ -42,38 +37,15 @@ public sealed partial class FootfallLedger
         return counts;
     }
 
-    /// <summary>The grid of a type summed over the live buckets in [from, toExclusive), at a cell size (a multiple of 10).</summary>
-    public IntensityGrid GridBetween(HeatmapType type, TimeBucket from, TimeBucket toExclusive, int cellSize = IntensityGrid.BaseCellSize)
-    {
-        var sum = new IntensityGrid(cellSize);
-        foreach (var bucket in InRange(from, toExclusive))
-        {
-            sum.AddAll(bucket.Grid(type));
-        }
-
-        return sum;
-    }
-
-    /// <summary>
-    /// Removes and returns the buckets before <paramref name="before"/>, ascending, for the history store — except
-    /// a bucket in which a still-open track was first seen: its counts are still changing (a track becomes a
-    /// discovery as its dwell grows), so it stays live until those tracks end and a later call closes it. A
-    /// returned bucket is an increment: if a late event lands in a closed bucket, the bucket comes back to life
-    /// holding only the new arrivals, and closes again later. The history store adds, it never replaces.
-    /// </summary>
-    public IReadOnlyList<Bucket> CloseBucketsBefore(TimeBucket before)
-    {
-        var closing = ClosableBefore(before, gridsBefore: new TimeBucket(long.MinValue));
-        Close(closing);
-        return closing.Whole;
-    }
-
     /// <summary>
     /// What the next closing moves to the history store, left in place so a caller that must store it first (and
     /// may fail to) applies it with <see cref="Close"/> only once it is stored: the whole buckets before
-    /// <paramref name="before"/> (as <see cref="CloseBucketsBefore"/> chooses them), and the base grids of the other
-    /// buckets before <paramref name="gridsBefore"/>. Grids are most of a bucket's memory and no track pins them
-    /// (samples go to the bucket of their own ts), so they can leave long before the bucket's counts do.
+    /// <paramref name="before"/>, and the base grids of the other buckets before <paramref name="gridsBefore"/>.
+    /// A bucket in which a still-open track was first seen stays whole: its counts are still changing (a track
+    /// becomes a discovery as its dwell grows), so a later closing takes it once those tracks end. A closed bucket
+    /// is an increment: if a late event lands in it, it comes back holding only the new arrivals and closes again
+    /// later, so the history store adds, it never replaces. Grids are most of a bucket's memory and no track pins
+    /// them (samples go to the bucket of their own ts), so they can leave long before the bucket's counts do.
     /// </summary>
     public BucketClosing ClosableBefore(TimeBucket before, TimeBucket gridsBefore)
     {

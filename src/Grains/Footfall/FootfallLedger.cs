@@ -28,7 +28,6 @@ public sealed partial class FootfallLedger
     private long _newestTsMs = NoTs;
     private DateTimeOffset? _lastReceivedAt;
     private long _nextForgetMs = NoTs;
-    private int _started;
     private int _ended;
     private int _forgottenEarly;
 
@@ -60,16 +59,13 @@ public sealed partial class FootfallLedger
     /// <summary>Open tracks now.</summary>
     public int Occupancy => _tracks.OpenCount;
 
-    /// <summary>Tracks (and track_end cuts) held so late events can still join them, open or not.</summary>
-    public int HeldTracks => _tracks.Count;
+    /// <summary>Tracks (and track_end cuts) held so late events can still join them, open or not; tests observe it.</summary>
+    internal int HeldTracks => _tracks.Count;
 
     /// <summary>The largest event ts accepted (the contract's <c>last-update</c>), null before any.</summary>
     public long? NewestTsMs => _newestTsMs == NoTs ? null : _newestTsMs;
 
     public DateTimeOffset? NewestTs => NewestTsMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-
-    /// <summary>The wall-clock time the last non-empty batch was applied at.</summary>
-    public DateTimeOffset? LastReceivedAt => _lastReceivedAt;
 
     /// <summary>When, without further events, the open tracks end by silence: the time to call <see cref="ExpireIdle"/>.</summary>
     public DateTimeOffset? IdleExpiryDue =>
@@ -85,7 +81,7 @@ public sealed partial class FootfallLedger
         EndAllIfSilentSince(wallClockNow);
         if (batch.IsEmpty)
         {
-            return Drain(0);
+            return Drain();
         }
 
         _lastReceivedAt = _lastReceivedAt is { } last && last > wallClockNow ? last : wallClockNow;
@@ -104,7 +100,7 @@ public sealed partial class FootfallLedger
             }
         }
 
-        return Drain(batch.Length);
+        return Drain();
     }
 
     /// <summary>
@@ -115,10 +111,11 @@ public sealed partial class FootfallLedger
     public BatchEffect ExpireIdle(DateTimeOffset wallClockNow)
     {
         EndAllIfSilentSince(wallClockNow);
-        return Drain(0);
+        return Drain();
     }
 
-    public bool TryGetOpenTrack(string trackId, out Track track)
+    /// <summary>An id's open track, for tests that follow one visit (the grain only needs <see cref="Occupancy"/>).</summary>
+    internal bool TryGetOpenTrack(string trackId, out Track track)
     {
         if (_tracks.TryFindLatest(trackId, out var slot) && _tracks[slot].IsOpen)
         {
@@ -130,7 +127,8 @@ public sealed partial class FootfallLedger
         return false;
     }
 
-    public IReadOnlyList<Track> OpenTracks()
+    /// <summary>The open tracks, for tests that compare the ledger with a reference model.</summary>
+    internal IReadOnlyList<Track> OpenTracks()
     {
         var tracks = new Track[_tracks.OpenCount];
         for (var index = 0; index < tracks.Length; index++)
@@ -381,9 +379,9 @@ public sealed partial class FootfallLedger
     private void OpenIfCurrent(int slot)
     {
         ref var track = ref _tracks[slot];
-        if (track.Later == HeldTrack.None && track.LastMs >= _newestTsMs - _timeoutMs && _tracks.Open(slot))
+        if (track.Later == HeldTrack.None && track.LastMs >= _newestTsMs - _timeoutMs)
         {
-            _started++;
+            _tracks.Open(slot);
         }
     }
 
@@ -464,9 +462,8 @@ public sealed partial class FootfallLedger
         return bucket;
     }
 
-    private BatchEffect Drain(int events)
+    private BatchEffect Drain()
     {
-        var counts = new List<CountsChange>(_touched.Count);
         var grids = new List<GridChange>(_touched.Count * HeatmapTypes.Count);
         if (_touched.Count > 1)
         {
@@ -475,12 +472,11 @@ public sealed partial class FootfallLedger
 
         foreach (var bucket in _touched)
         {
-            bucket.DrainChanges(counts, grids);
+            bucket.DrainChanges(grids);
         }
 
         _touched.Clear();
-        var effect = new BatchEffect(counts, grids, events, _started, _ended, _tracks.OpenCount, NewestTsMs, _forgottenEarly);
-        _started = 0;
+        var effect = new BatchEffect(grids, _ended, NewestTsMs, _forgottenEarly);
         _ended = 0;
         _forgottenEarly = 0;
         return effect;

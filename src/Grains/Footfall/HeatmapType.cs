@@ -20,15 +20,6 @@ public static class HeatmapTypes
 
     internal const int Count = 3;
 
-    /// <summary>The contract's name: <c>customer_flow</c>, <c>dwell_time</c>, <c>interactions</c>.</summary>
-    public static string WireName(this HeatmapType type) => type switch
-    {
-        HeatmapType.CustomerFlow => "customer_flow",
-        HeatmapType.DwellTime => "dwell_time",
-        HeatmapType.Interactions => "interactions",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
-
     public static bool TryParse(string? wireName, out HeatmapType type)
     {
         switch (wireName)

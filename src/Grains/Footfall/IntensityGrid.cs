@@ -135,14 +135,6 @@ public sealed class IntensityGrid
         }
     }
 
-    /// <summary>This grid at a coarser cell size (a multiple of this one's): each coarse cell is the sum of its fine cells.</summary>
-    public IntensityGrid Coarsen(int cellSize)
-    {
-        var coarse = new IntensityGrid(cellSize);
-        coarse.AddAll(this);
-        return coarse;
-    }
-
     public IntensityGrid Clone()
     {
         var copy = new IntensityGrid(CellSize, readOnly: false, 32 - _shift)
@@ -168,36 +160,6 @@ public sealed class IntensityGrid
 
         Array.Sort(rowMajor, cells);
         return cells;
-    }
-
-    /// <summary>Builds a grid from cells, adding up repeated ones.</summary>
-    public static IntensityGrid FromCells(IEnumerable<GridCell> cells, int cellSize = BaseCellSize)
-    {
-        var grid = new IntensityGrid(cellSize);
-        foreach (var cell in cells)
-        {
-            grid.Add(cell.X, cell.Y, cell.Value);
-        }
-
-        return grid;
-    }
-
-    public bool ContentEquals(IntensityGrid? other)
-    {
-        if (other is null || other.CellSize != CellSize || other._count != _count)
-        {
-            return false;
-        }
-
-        foreach (var cell in this)
-        {
-            if (other[cell.X, cell.Y] != cell.Value)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     public Enumerator GetEnumerator() => new(this);

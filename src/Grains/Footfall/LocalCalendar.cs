@@ -80,14 +80,6 @@ public sealed class LocalCalendar
         return new LocalPeriod(ToLocal(first.Start), first, (int)(FirstBucketOf(date.AddDays(1)) - first));
     }
 
-    /// <summary>The ISO week (Monday start) that contains a date.</summary>
-    public LocalPeriod Week(DateOnly anyDay)
-    {
-        var monday = MondayOf(anyDay);
-        var first = FirstBucketOf(monday);
-        return new LocalPeriod(ToLocal(first.Start), first, (int)(FirstBucketOf(monday.AddDays(7)) - first));
-    }
-
     /// <summary>The local hours of a date in time order; a repeated hour twice, a skipped hour not at all.</summary>
     public IReadOnlyList<LocalPeriod> Hours(DateOnly date)
     {

@@ -35,9 +35,4 @@ public sealed record LocationRules
     public int TrackTimeoutSeconds { get; }
 
     internal long TrackTimeoutMs => TrackTimeoutSeconds * 1000L;
-
-    /// <summary>How many cells of <paramref name="cellSize"/> units cover the floor's width.</summary>
-    public int WidthInCells(int cellSize) => (int)Math.Ceiling(Width / cellSize);
-
-    public int HeightInCells(int cellSize) => (int)Math.Ceiling(Height / cellSize);
 }

@@ -34,8 +34,6 @@ public sealed partial record ReportWindow(TimeBucket First, TimeBucket EndExclus
 
     public DateTimeOffset End => EndExclusive.Start;
 
-    public long BucketCount => EndExclusive - First;
-
     public static bool TryParse(
         string? startDate,
         string? endDate,

@@ -20,20 +20,4 @@ public readonly record struct SensorEvent(
     long TsMs,
     double X = 0,
     double Y = 0,
-    decimal Value = 0,
-    string? ProductId = null)
-{
-    public DateTimeOffset Ts => DateTimeOffset.FromUnixTimeMilliseconds(TsMs);
-
-    public static SensorEvent Position(string trackId, DateTimeOffset ts, double x, double y) =>
-        new(SensorEventKind.Position, trackId, ts.ToUnixTimeMilliseconds(), x, y);
-
-    public static SensorEvent Interaction(string trackId, DateTimeOffset ts, double x, double y, string? productId = null) =>
-        new(SensorEventKind.Interaction, trackId, ts.ToUnixTimeMilliseconds(), x, y, ProductId: productId);
-
-    public static SensorEvent TrackEnd(string trackId, DateTimeOffset ts) =>
-        new(SensorEventKind.TrackEnd, trackId, ts.ToUnixTimeMilliseconds());
-
-    public static SensorEvent Conversion(DateTimeOffset ts, decimal value, string? trackId = null) =>
-        new(SensorEventKind.Conversion, trackId, ts.ToUnixTimeMilliseconds(), Value: value);
-}
+    decimal Value = 0);

@@ -8,7 +8,6 @@ public readonly record struct TimeBucket(long Index) : IComparable<TimeBucket>
 {
     public const long Seconds = 900;
     public const long Milliseconds = Seconds * 1000;
-    public static readonly TimeSpan Length = TimeSpan.FromSeconds(Seconds);
 
     public static TimeBucket OfMs(long unixMs)
     {
@@ -22,9 +21,6 @@ public readonly record struct TimeBucket(long Index) : IComparable<TimeBucket>
     public long StartMs => Index * Milliseconds;
 
     public DateTimeOffset Start => DateTimeOffset.FromUnixTimeMilliseconds(StartMs);
-
-    /// <summary>The exclusive end, which is the next bucket's start.</summary>
-    public DateTimeOffset End => DateTimeOffset.FromUnixTimeMilliseconds(StartMs + Milliseconds);
 
     public TimeBucket Next => new(Index + 1);
 

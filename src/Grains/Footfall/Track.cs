@@ -5,11 +5,4 @@ public readonly record struct Track(string Id, long FirstSeenMs, long LastSeenMs
 {
     /// <summary>last_seen − first_seen.</summary>
     public long DwellMs => LastSeenMs - FirstSeenMs;
-
-    public DateTimeOffset FirstSeen => DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenMs);
-
-    public DateTimeOffset LastSeen => DateTimeOffset.FromUnixTimeMilliseconds(LastSeenMs);
-
-    /// <summary>The bucket every per-person count of this track is attributed to.</summary>
-    public TimeBucket Bucket => TimeBucket.OfMs(FirstSeenMs);
 }

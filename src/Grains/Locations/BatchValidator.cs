@@ -60,7 +60,7 @@ public static class BatchValidator
                 var r = readings[i];
                 // Only a conversion's value is checked and summed; any other event's is ignored.
                 var value = r.Kind == ReadingKind.Conversion ? (decimal)r.Value : 0m;
-                events[i] = new SensorEvent((SensorEventKind)r.Kind, r.TrackId, r.TsMillis, r.X, r.Y, value, r.ProductId);
+                events[i] = new SensorEvent((SensorEventKind)r.Kind, r.TrackId, r.TsMillis, r.X, r.Y, value);
             }
 
             return ledger.Apply(events.AsSpan(0, readings.Length), receivedAt);

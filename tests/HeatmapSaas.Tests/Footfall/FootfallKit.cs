@@ -19,7 +19,7 @@ internal static class FootfallKit
         new(SensorEventKind.Position, id, Ms(seconds), x, y);
 
     public static SensorEvent Tap(string id, double seconds, double x = 5, double y = 5) =>
-        new(SensorEventKind.Interaction, id, Ms(seconds), x, y, ProductId: "sku-1");
+        new(SensorEventKind.Interaction, id, Ms(seconds), x, y);
 
     public static SensorEvent End(string id, double seconds) => new(SensorEventKind.TrackEnd, id, Ms(seconds));
 
@@ -42,11 +42,36 @@ internal static class FootfallKit
         return sum;
     }
 
+    /// <summary>One bucket's counts, read as the location grain reads them (<see cref="FootfallLedger.CountsByBucket"/>).</summary>
     public static BucketCounts CountsOf(this FootfallLedger ledger, TimeBucket bucket) =>
-        ledger.TryGetBucket(bucket, out var found) ? found.Counts : BucketCounts.Zero;
+        ledger.CountsByBucket(bucket, bucket + 1).GetValueOrDefault(bucket.Index);
+
+    /// <summary>The live bucket of a time, found as the grain's grid snapshot finds it (<see cref="FootfallLedger.LiveBuckets"/>).</summary>
+    public static Bucket? LiveBucket(this FootfallLedger ledger, TimeBucket bucket) =>
+        ledger.LiveBuckets().FirstOrDefault(b => b.Time == bucket);
 
     public static IntensityGrid GridOf(this FootfallLedger ledger, TimeBucket bucket, HeatmapType type) =>
-        ledger.TryGetBucket(bucket, out var found) ? found.Grid(type) : IntensityGrid.Empty;
+        ledger.LiveBucket(bucket)?.Grid(type) ?? IntensityGrid.Empty;
+
+    /// <summary>A type's grids of the live buckets in [from, toExclusive) folded into one grid of a cell size.</summary>
+    public static IntensityGrid GridBetween(this FootfallLedger ledger, HeatmapType type, TimeBucket from, TimeBucket toExclusive, int cellSize = IntensityGrid.BaseCellSize)
+    {
+        var sum = new IntensityGrid(cellSize);
+        foreach (var bucket in ledger.LiveBuckets().Where(b => b.Time >= from && b.Time < toExclusive))
+        {
+            sum.AddAll(bucket.Grid(type));
+        }
+
+        return sum;
+    }
+
+    /// <summary>Closes as the location grain does: chooses with ClosableBefore, stores, then applies with Close.</summary>
+    public static BucketClosing CloseBefore(this FootfallLedger ledger, TimeBucket before, TimeBucket? gridsBefore = null)
+    {
+        var closing = ledger.ClosableBefore(before, gridsBefore ?? new TimeBucket(long.MinValue));
+        ledger.Close(closing);
+        return closing;
+    }
 
     /// <summary>A readable, canonical picture of the whole ledger: equal pictures mean equal answers.</summary>
     public static string Describe(this FootfallLedger ledger) => Render(

@@ -142,12 +142,17 @@ public class LocalCalendarTests
     [Fact]
     public void Weeks_start_on_monday_at_local_midnight_and_shrink_with_dst()
     {
-        var week = NewYork.Week(new DateOnly(2024, 3, 6)); // a Wednesday
-        Assert.Equal(new DateTimeOffset(2024, 3, 4, 0, 0, 0, TimeSpan.FromHours(-5)), week.Start);
-        Assert.Equal(7 * 96 - 4, week.BucketCount);
+        // As the reports cut them: Split by week, whose rows carry the week's nominal start even when clipped.
+        IReadOnlyList<LocalPeriod> WeeksOf(DateOnly from, DateOnly to) =>
+            NewYork.Split(NewYork.FirstBucketOf(from), NewYork.FirstBucketOf(to), Granularity.Week);
 
-        Assert.Equal(7 * 96, NewYork.Week(new DateOnly(2024, 3, 17)).BucketCount); // Sunday belongs to the week before
-        Assert.Equal(new DateOnly(2024, 3, 11), NewYork.Week(new DateOnly(2024, 3, 17)).Date);
+        var wednesday = Assert.Single(WeeksOf(new DateOnly(2024, 3, 6), new DateOnly(2024, 3, 7)));
+        Assert.Equal(new DateTimeOffset(2024, 3, 4, 0, 0, 0, TimeSpan.FromHours(-5)), wednesday.Start);
+        var weeks = WeeksOf(new DateOnly(2024, 3, 4), new DateOnly(2024, 3, 18));
+        Assert.Equal([7 * 96 - 4, 7 * 96], weeks.Select(w => w.BucketCount).ToArray());
+
+        var sunday = Assert.Single(WeeksOf(new DateOnly(2024, 3, 17), new DateOnly(2024, 3, 18))); // Sunday belongs to the week before
+        Assert.Equal(new DateOnly(2024, 3, 11), sunday.Date);
         Assert.Equal(new DateOnly(2024, 3, 11), LocalCalendar.MondayOf(new DateOnly(2024, 3, 11)));
     }
 
@@ -223,8 +228,7 @@ public class TimeBucketTests
         var bucket = TimeBucket.Of(instant);
 
         Assert.Equal(new DateTimeOffset(2025, 12, 25, 12, 0, 0, TimeSpan.Zero), bucket.Start);
-        Assert.Equal(new DateTimeOffset(2025, 12, 25, 12, 15, 0, TimeSpan.Zero), bucket.End);
-        Assert.Equal(bucket.End, bucket.Next.Start);
+        Assert.Equal(new DateTimeOffset(2025, 12, 25, 12, 15, 0, TimeSpan.Zero), bucket.Next.Start);
         Assert.Equal(instant.ToUnixTimeSeconds() / 900, bucket.Index);
         Assert.Equal(new TimeBucket(-1), TimeBucket.OfMs(-1));
         Assert.Equal(new TimeBucket(0), TimeBucket.OfMs(0));

@@ -19,8 +19,7 @@ public class TrackCountingTests
         Assert.Equal(0, counts.Engagements);
         Assert.Equal(0, counts.Interactions);
         Assert.Equal(1, ledger.Occupancy);
-        Assert.Equal(1, effect.TracksStarted);
-        Assert.Equal(1, effect.Occupancy);
+        Assert.Equal(0, effect.TracksEnded); // the one open track is the one this batch started
         Assert.Equal(Ms(0), effect.NewestTsMs);
     }
 
@@ -56,13 +55,13 @@ public class TrackCountingTests
         ledger.Feed(Pos("t-1", 0), Pos("t-1", 1));
         Assert.Equal(0, ledger.CountsOf(B0).Discoveries);
 
-        var effect = ledger.Feed(Pos("t-1", 3));
+        var before = ledger.CountsOf(B0);
+        ledger.Feed(Pos("t-1", 3));
 
         Assert.Equal(1, ledger.CountsOf(B0).Discoveries);
         Assert.Equal(1, ledger.Occupancy);
-        var change = Assert.Single(effect.Counts);
-        Assert.Equal(B0, change.Bucket);
-        Assert.Equal(new BucketCounts(0, 1, 0, 0, 0, 2_000, 0), change.Change);
+        Assert.Equal(before with { Discoveries = 1, DwellMs = before.DwellMs + 2_000 }, ledger.CountsOf(B0));
+        Assert.Equal([B0.Index], ledger.CountsByBucket(B0 - 10, B0 + 10).Keys);
     }
 
     [Fact]
@@ -107,7 +106,7 @@ public class TrackCountingTests
         var counts = ledger.CountsOf(B0);
         Assert.Equal(2, counts.Visitors);
         Assert.Equal(16_000, counts.DwellMs);
-        Assert.Equal(8.0, counts.AverageDwellSeconds, 9);
+        Assert.Equal(8.0, counts.DwellMs / 1000.0 / counts.Visitors, 9); // the average duration's numerator and denominator
         Assert.True(ledger.TryGetOpenTrack("b", out var open));
         Assert.Equal(4_000, open.DwellMs);
         Assert.False(ledger.TryGetOpenTrack("a", out _));
@@ -189,13 +188,12 @@ public class TrackCountingTests
 
         var early = ledger.ExpireIdle(Wall.AddSeconds(29.999));
         Assert.Equal(2, ledger.Occupancy);
-        Assert.True(early.IsEmpty);
+        Assert.Equal(0, early.TracksEnded);
+        Assert.Empty(early.Grids);
 
         var expired = ledger.ExpireIdle(Wall.AddSeconds(30));
         Assert.Equal(0, ledger.Occupancy);
         Assert.Equal(2, expired.TracksEnded);
-        Assert.Equal(-2, expired.OccupancyChange);
-        Assert.Empty(expired.Counts);
         Assert.Empty(expired.Grids);
         Assert.Equal(before, ledger.CountsOf(B0));
         Assert.Null(ledger.IdleExpiryDue);
@@ -214,8 +212,7 @@ public class TrackCountingTests
         Assert.Equal(1, ledger.CountsOf(B0).Visitors);
         Assert.Equal(5_000, ledger.CountsOf(B0).DwellMs);
         Assert.Equal(1, effect.TracksEnded);
-        Assert.Equal(1, effect.TracksStarted);
-        Assert.Equal(1, ledger.Occupancy);
+        Assert.Equal(1, ledger.Occupancy); // open again: 1 before, 1 ended, so 1 started
     }
 
     [Fact]
@@ -245,8 +242,9 @@ public class TrackCountingTests
         Assert.Equal(24.99m, later.ConversionValue);
         Assert.Equal(0, later.Visitors);
         Assert.Equal(0, ledger.Occupancy);
-        Assert.Equal(0.0, ledger.CountsOf(B0).ConversionRate); // no conversions in the visitors' bucket
-        Assert.Equal(2.0, ledger.CountsBetween(B0, B0 + 2).ConversionRate);
+        Assert.Equal(1, ledger.CountsOf(B0).Visitors); // no conversions in the visitors' bucket
+        var both = ledger.CountsBetween(B0, B0 + 2);
+        Assert.Equal((1, 2), (both.Visitors, both.Conversions));
     }
 
     [Fact]
@@ -259,7 +257,7 @@ public class TrackCountingTests
         var effect = ledger.Feed(End("b", 2));
 
         Assert.Equal(2, ledger.Occupancy);
-        Assert.Equal(-1, effect.OccupancyChange);
+        Assert.Equal(1, effect.TracksEnded);
         Assert.Equal(["a", "c"], ledger.OpenTracks().Select(t => t.Id).Order().ToArray());
     }
 
@@ -333,14 +331,13 @@ public class TrackCountingTests
         ledger.Feed(Pos("t-1", 2), Tap("t-1", 3));
         Assert.Equal(1, ledger.CountsOf(B0).Visitors);
 
-        var effect = ledger.Feed(Pos("t-1", -3));
+        var before = ledger.CountsBetween(B0 - 1, B0 + 1);
+        Assert.Equal(new BucketCounts(1, 0, 0, 1, 0, 1_000, 0), ledger.CountsOf(B0));
+        ledger.Feed(Pos("t-1", -3));
 
         Assert.Equal(BucketCounts.Zero, ledger.CountsOf(B0));
         Assert.Equal(new BucketCounts(1, 1, 0, 1, 0, 6_000, 0), ledger.CountsOf(B0 - 1));
-        Assert.Equal(
-            [new CountsChange(B0 - 1, new BucketCounts(1, 1, 0, 1, 0, 6_000, 0)), new CountsChange(B0, new BucketCounts(-1, 0, 0, -1, 0, -1_000, 0))],
-            effect.Counts);
-        Assert.Equal(new BucketCounts(0, 1, 0, 0, 0, 5_000, 0), effect.CountsBetween(B0 - 1, B0 + 1));
+        Assert.Equal(before with { Discoveries = before.Discoveries + 1, DwellMs = before.DwellMs + 5_000 }, ledger.CountsBetween(B0 - 1, B0 + 1));
     }
 
     [Fact]
@@ -353,8 +350,8 @@ public class TrackCountingTests
 
         Assert.True(ledger.TryGetOpenTrack("t-1", out var open));
         Assert.Equal(Ms(100), open.FirstSeenMs);
-        Assert.Equal(1, ledger.Occupancy);
-        Assert.Equal(0, effect.TracksStarted);
+        Assert.Equal(1, ledger.Occupancy); // the old visit did not open: nothing started, nothing ended
+        Assert.Equal(0, effect.TracksEnded);
         Assert.Equal(new BucketCounts(2, 0, 0, 1, 0, 2_000, 0), ledger.CountsOf(B0));
         Assert.Equal(1, ledger.GridOf(B0, HeatmapType.Interactions)[0, 0]);
     }
@@ -407,16 +404,17 @@ public class TrackCountingTests
         var ledger = NewLedger();
         ledger.Feed(Pos("a", 0));
 
+        var before = ledger.CountsByBucket(B0 - 10, B0 + 10);
         var effect = ledger.Feed(Pos("b", 15 * 60 + 1), Pos("a", 1), Buy(15 * 60 + 2), Pos("c", 15 * 60 + 30));
 
-        Assert.Equal([B0, B0 + 1], effect.Counts.Select(c => c.Bucket).ToArray());
-        Assert.Equal(new BucketCounts(0, 0, 0, 0, 0, 1_000, 0), effect.Counts[0].Change);
-        Assert.Equal(new BucketCounts(2, 0, 0, 0, 1, 0, 10m), effect.Counts[1].Change);
-        Assert.Equal(4, effect.Events);
+        var after = ledger.CountsByBucket(B0 - 10, B0 + 10);
+        Assert.Equal([B0.Index, (B0 + 1).Index], after.Keys.Order().ToArray());
+        Assert.Equal(before[B0.Index] with { DwellMs = before[B0.Index].DwellMs + 1_000 }, after[B0.Index]);
+        Assert.Equal(new BucketCounts(2, 0, 0, 0, 1, 0, 10m), after[(B0 + 1).Index]);
         Assert.Equal(1, effect.TracksEnded); // c's ts passed a's last_seen + timeout
 
         var nothing = ledger.Feed(Pos("b", 15 * 60 + 1));
-        Assert.Empty(nothing.Counts);
+        Assert.Equal(after, ledger.CountsByBucket(B0 - 10, B0 + 10));
         Assert.Single(nothing.Grids, g => g.Type == HeatmapType.CustomerFlow);
         Assert.Equal(2, ledger.Occupancy);
     }
