@@ -91,7 +91,7 @@ public static class ReportPeriod
 {
     public static ReportWindow Parse(string? startDate, string? endDate, string timeZone)
     {
-        var calendar = LocalCalendar.TryFind(timeZone, out var zone) ? zone : LocalCalendar.Utc;
+        var calendar = LocalCalendar.For(timeZone);
         if (ReportWindow.TryParse(startDate, endDate, calendar, out var window, out var error))
         {
             return window;

@@ -112,7 +112,7 @@ public sealed class HeatmapGrain(
         var heatmap = Owned(tenantId);
         var view = await ViewAsync();
         Live.Subscribe(observer);
-        var calendar = LocalCalendar.TryFind(heatmap.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
+        var calendar = LocalCalendar.For(heatmap.TimeZone);
         var today = calendar.Day(calendar.Today(clock.GetUtcNow()));
         await HoldAsync(view, today.First.Index);
         var frames = new List<HeatmapFrame>();
@@ -173,7 +173,7 @@ public sealed class HeatmapGrain(
         var summaryCall = GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).GetVisitorSummaryAsync(tenantId, window, heatmap.TimeZone);
         var locationCall = GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationAsync(heatmap.LocationId);
         var view = await ViewAsync();
-        var calendar = LocalCalendar.TryFind(heatmap.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
+        var calendar = LocalCalendar.For(heatmap.TimeZone);
         var periods = calendar.Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), granularity switch
         {
             HeatmapGranularity.Day => Granularity.Day,

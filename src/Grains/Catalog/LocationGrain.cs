@@ -274,7 +274,7 @@ public sealed class LocationGrain(
     public async Task<TrafficRow[]> GetTrafficAsync(long tenantId, TrafficQuery query)
     {
         var zone = Owned(tenantId).TimeZone;
-        var calendar = CalendarOf(zone);
+        var calendar = LocalCalendar.For(zone);
         var day = calendar.Day(query.Date);
         return (await ReportsAsync(zone, day.First.Index, day.EndExclusive.Index)).Traffic(query);
     }
@@ -311,7 +311,7 @@ public sealed class LocationGrain(
     private LocationCounters Counters()
     {
         var now = clock.GetUtcNow();
-        var calendar = CalendarOf(state.State.Location!.TimeZone);
+        var calendar = LocalCalendar.For(state.State.Location!.TimeZone);
         var today = calendar.Day(calendar.Today(now));
         var counts = _ledger.CountsBetween(today.First, today.EndExclusive);
         var online = state.State.Gateways.Values.Count(g => now - g.LastSeen <= liveOptions.Value.GatewayOnlineWindow);
@@ -548,7 +548,7 @@ public sealed class LocationGrain(
     {
         var now = clock.GetUtcNow();
         var month = RollupStream.MonthOf(now);
-        var calendar = LocalCalendar.TryFind(state.State.Location!.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
+        var calendar = LocalCalendar.For(state.State.Location!.TimeZone);
         var today = calendar.Day(calendar.Today(now));
         var thisMonth = state.State.UsageMonth == month;
         return new LocationUsage(LocationId, month, thisMonth ? state.State.MonthEvents : 0, thisMonth ? state.State.MonthBatches : 0,
@@ -608,7 +608,7 @@ public sealed class LocationGrain(
     {
         if (firstBucket >= state.State.HistoryBefore)
         {
-            return new FootfallReports(_ledger.CountsBetween, CalendarOf(timeZone));
+            return new FootfallReports(_ledger.CountsBetween, LocalCalendar.For(timeZone));
         }
 
         // Reads interleave: the live counts are copied, and the generation that goes with them read, before the
@@ -646,11 +646,8 @@ public sealed class LocationGrain(
             }
 
             return counts;
-        }, CalendarOf(timeZone));
+        }, LocalCalendar.For(timeZone));
     }
-
-    private static LocalCalendar CalendarOf(string timeZone) =>
-        LocalCalendar.TryFind(timeZone, out var calendar) ? calendar : LocalCalendar.Utc;
 
     private static CellValue[] CellsOf(IntensityGrid grid) =>
         grid.ToCells().Select(c => new CellValue(c.X, c.Y, c.Value)).ToArray();
