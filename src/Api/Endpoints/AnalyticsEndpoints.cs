@@ -1,4 +1,3 @@
-using System.Globalization;
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Hosting;
 using HeatmapSaas.Errors;
@@ -35,7 +34,7 @@ public static class AnalyticsEndpoints
             .GetAnalyticsAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index));
 
         var days = report.Days.Select(d => Pick(selected, d.Visitors, d.DwellMs, d.Conversions, d.PeakHours,
-            new Dictionary<string, object?> { ["date"] = d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })).ToList();
+            new Dictionary<string, object?> { ["date"] = Instants.Date(d.Date) })).ToList();
         if (CsvExport.Wanted(request))
         {
             return CsvExport.From(days, days.FirstOrDefault()?.Keys.ToList() ?? ["date"]);

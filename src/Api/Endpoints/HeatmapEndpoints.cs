@@ -76,7 +76,7 @@ public static class HeatmapEndpoints
             return CsvExport.From(
                 data.Points.Select(p => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
                 {
-                    ["timestamp"] = p.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                    ["timestamp"] = Instants.Utc(p.Timestamp),
                     ["x"] = p.X, ["y"] = p.Y, ["intensity"] = p.Intensity, ["count"] = p.Count,
                 }).ToList(),
                 ["timestamp", "x", "y", "intensity", "count"]);

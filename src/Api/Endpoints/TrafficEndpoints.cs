@@ -1,4 +1,3 @@
-using System.Globalization;
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Hosting;
 using HeatmapSaas.Api.Validation;
@@ -34,7 +33,7 @@ public static class TrafficEndpoints
             throw ApiException.Invalid("metric", $"Unknown traffic metric '{kind}'; use one of {string.Join(", ", Kinds.Keys)}");
         }
 
-        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (!Instants.TryParseDate(date, out var day))
         {
             throw ApiException.Invalid("date", "date must be yyyy-MM-dd");
         }
@@ -77,7 +76,7 @@ public static class TrafficEndpoints
         {
             return new Dictionary<string, object?>
             {
-                ["date"] = row.LocalStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["date"] = Instants.Date(row.LocalStart),
                 [field] = row.Count,
             };
         }
@@ -89,7 +88,7 @@ public static class TrafficEndpoints
         }
 
         shaped[field] = row.Count;
-        shaped["start"] = row.LocalStart.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        shaped["start"] = Instants.Local(row.LocalStart);
         return shaped;
     }
 }

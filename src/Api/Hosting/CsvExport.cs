@@ -24,7 +24,7 @@ public static class CsvExport
     private static string Format(object? value) => value switch
     {
         null => "",
-        DateTimeOffset instant => instant.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture),
+        DateTimeOffset instant => Instants.Local(instant),
         IEnumerable<int> list => string.Join(' ', list),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

@@ -257,7 +257,7 @@ public sealed class HeatmapGrain(
             {
                 heatmap_id = heatmap.Id,
                 new_data_points = notice.NewDataPoints,
-                last_update = notice.LastUpdate is { } last ? WebhookPayload.Instant(last) : null,
+                last_update = notice.LastUpdate is { } last ? Instants.Utc(last) : null,
             }));
         updates.MarkSent(notice.NewDataPoints, now);
         await state.WriteStateAsync();

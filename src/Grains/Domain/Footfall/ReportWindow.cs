@@ -87,7 +87,7 @@ public sealed partial record ReportWindow(TimeBucket First, TimeBucket EndExclus
         }
 
         text = text.Trim();
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (Instants.TryParseDate(text, out var date))
         {
             if (!InRange(date))
             {
