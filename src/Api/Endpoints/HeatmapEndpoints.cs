@@ -61,9 +61,9 @@ public static class HeatmapEndpoints
     {
         var step = (granularity ?? "hour") switch
         {
-            "hour" => HeatmapGranularity.Hour,
-            "day" => HeatmapGranularity.Day,
-            "week" => HeatmapGranularity.Week,
+            "hour" => Granularity.Hour,
+            "day" => Granularity.Day,
+            "week" => Granularity.Week,
             _ => throw ApiException.Invalid("granularity", "granularity must be one of hour, day, week"),
         };
         var heatmap = await Catalog(grains, caller).GetHeatmapAsync(id);
@@ -93,7 +93,7 @@ public static class HeatmapEndpoints
         var heatmap = await catalog.GetHeatmapAsync(id);
         var window = ReportPeriod.Parse(start_date, end_date, heatmap.TimeZone);
         var data = await grains.GetGrain<IHeatmapGrain>(id)
-            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), HeatmapGranularity.Week);
+            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), Granularity.Week);
         var floor = (await catalog.GetLocationAsync(heatmap.LocationId)).FloorPlan;
         var floorPlanImage = await grains.GetGrain<IFloorPlanGrain>(heatmap.LocationId).GetAsync(caller.TenantId);
         return TypedResults.File(

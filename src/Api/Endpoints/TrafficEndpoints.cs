@@ -45,13 +45,13 @@ public static class TrafficEndpoints
 
         var step = (interval ?? "hour") switch
         {
-            "hour" => TrafficInterval.Hour,
-            "15min" => TrafficInterval.QuarterHour,
-            "day" => TrafficInterval.Day,
+            "hour" => Granularity.Hour,
+            "15min" => Granularity.QuarterHour,
+            "day" => Granularity.Day,
             _ => throw ApiException.Invalid("interval", "interval must be one of hour, 15min, day"),
         };
         int? onlyHour = hour is null or "all" ? null : Validate.QueryInt(hour, "hour", 0, 0, 23);
-        if (onlyHour is not null && step == TrafficInterval.Day)
+        if (onlyHour is not null && step == Granularity.Day)
         {
             throw ApiException.Invalid("hour", "hour cannot be combined with interval=day");
         }
@@ -62,17 +62,17 @@ public static class TrafficEndpoints
         return CsvExport.Wanted(request)
             ? CsvExport.From(shaped, step switch
             {
-                TrafficInterval.Day => ["date", metric.Field],
-                TrafficInterval.Hour => ["hr", metric.Field, "start"],
+                Granularity.Day => ["date", metric.Field],
+                Granularity.Hour => ["hr", metric.Field, "start"],
                 _ => ["hr", "min", metric.Field, "start"],
             })
             : Results.Json(shaped);
     }
 
     /// <summary>Seed 002's row: <c>hr</c> (and <c>min</c>), the metric, and <c>start</c> with its offset; or <c>date</c> for days.</summary>
-    private static IReadOnlyDictionary<string, object?> Shape(TrafficRow row, TrafficInterval step, string field)
+    private static IReadOnlyDictionary<string, object?> Shape(TrafficRow row, Granularity step, string field)
     {
-        if (step == TrafficInterval.Day)
+        if (step == Granularity.Day)
         {
             return new Dictionary<string, object?>
             {
@@ -82,7 +82,7 @@ public static class TrafficEndpoints
         }
 
         var shaped = new Dictionary<string, object?> { ["hr"] = row.LocalStart.Hour };
-        if (step == TrafficInterval.QuarterHour)
+        if (step == Granularity.QuarterHour)
         {
             shaped["min"] = row.LocalStart.Minute;
         }

@@ -8,19 +8,12 @@ public enum TrafficMetric
     Interactions,
 }
 
-public enum TrafficInterval
-{
-    QuarterHour,
-    Hour,
-    Day,
-}
-
 /// <summary>A traffic-count question about one local date (seed 002).</summary>
 [GenerateSerializer, Immutable]
 public sealed record TrafficQuery(
     [property: Id(0)] TrafficMetric Metric,
     [property: Id(1)] DateOnly Date,
-    [property: Id(2)] TrafficInterval Interval,
+    [property: Id(2)] Granularity Interval,
     [property: Id(3)] int? Hour);
 
 /// <summary>One row: a local hour (or quarter, or the day) with its local start and the metric's count.</summary>
@@ -84,13 +77,6 @@ public sealed record GatewayStatus(
     [property: Id(1)] DateTimeOffset LastSeen,
     [property: Id(2)] long Batches,
     [property: Id(3)] long Events);
-
-public enum HeatmapGranularity
-{
-    Hour,
-    Day,
-    Week,
-}
 
 [GenerateSerializer, Immutable]
 public sealed record HeatmapPoint(

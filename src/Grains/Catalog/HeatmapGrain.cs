@@ -165,7 +165,7 @@ public sealed class HeatmapGrain(
         view.GridOf(bucket.Index) is { } grid ? view.Shown(grid.Max) : 0,
         _newestTs);
 
-    public async Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity)
+    public async Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, Granularity granularity)
     {
         var heatmap = Owned(tenantId);
 
@@ -174,12 +174,7 @@ public sealed class HeatmapGrain(
         var locationCall = GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationAsync(heatmap.LocationId);
         var view = await ViewAsync();
         var calendar = LocalCalendar.For(heatmap.TimeZone);
-        var periods = calendar.Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), granularity switch
-        {
-            HeatmapGranularity.Day => Granularity.Day,
-            HeatmapGranularity.Week => Granularity.Week,
-            _ => Granularity.Hour,
-        });
+        var periods = calendar.Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), granularity);
         if (periods.Count > 0)
         {
             await HoldAsync(view, periods[0].First.Index);

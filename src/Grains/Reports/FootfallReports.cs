@@ -16,8 +16,8 @@ public sealed class FootfallReports(Func<TimeBucket, TimeBucket, BucketCounts> c
     {
         IReadOnlyList<LocalPeriod> periods = query.Interval switch
         {
-            TrafficInterval.QuarterHour => calendar.QuarterHours(query.Date),
-            TrafficInterval.Hour => calendar.Hours(query.Date),
+            Granularity.QuarterHour => calendar.QuarterHours(query.Date),
+            Granularity.Hour => calendar.Hours(query.Date),
             _ => [calendar.Day(query.Date)],
         };
 

@@ -33,12 +33,12 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
         {
             for (var q = 0; q < Batches; q++)
             {
-                await grain.GetDataAsync(tenant, window, HeatmapGranularity.Hour);
+                await grain.GetDataAsync(tenant, window, Granularity.Hour);
             }
         });
         await Task.WhenAll(ingest, questions);
 
-        var data = await grain.GetDataAsync(tenant, window, HeatmapGranularity.Hour);
+        var data = await grain.GetDataAsync(tenant, window, Granularity.Hour);
         Assert.Equal(Batches, data.Points.Sum(p => (long)p.Count));
         Assert.Equal(Batches, data.Summary.TotalVisitors);
     }
@@ -63,7 +63,7 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
         {
             for (var q = 0; q < Rounds; q++)
             {
-                await grain.GetDataAsync(tenant, new BucketWindow(now - 4, now + 1), HeatmapGranularity.Hour);
+                await grain.GetDataAsync(tenant, new BucketWindow(now - 4, now + 1), Granularity.Hour);
             }
         });
         await Task.WhenAll(edits, questions);

@@ -312,10 +312,10 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
         var periods = new List<(DateTimeOffset Start, List<long> Buckets)>();
         switch (query.Interval)
         {
-            case TrafficInterval.QuarterHour:
+            case Granularity.QuarterHour:
                 periods.AddRange(buckets.Select(b => (local.StartOf(b), new List<long> { b })));
                 break;
-            case TrafficInterval.Hour:
+            case Granularity.Hour:
                 foreach (var b in buckets)
                 {
                     var start = local.HourStartOf(b);
@@ -414,7 +414,7 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
     /// A heatmap's points: one per non-empty cell per period (hour: the local hour's start with its offset; day: local
     /// midnight; week: Monday's local midnight), cell = floor(coordinate / cell size), ordered by timestamp, y, x.
     /// </summary>
-    public List<Point> HeatmapPoints(string type, int cellSize, string zone, long firstBucket, long endBucket, HeatmapGranularity granularity)
+    public List<Point> HeatmapPoints(string type, int cellSize, string zone, long firstBucket, long endBucket, Granularity granularity)
     {
         var local = LocalTime.Of(zone);
         var sums = new Dictionary<(DateTimeOffset Period, long X, long Y), long>();
@@ -428,8 +428,8 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
 
             var period = granularity switch
             {
-                HeatmapGranularity.Hour => local.HourStartOf(b),
-                HeatmapGranularity.Day => local.MidnightOf(local.DateOf(b)),
+                Granularity.Hour => local.HourStartOf(b),
+                Granularity.Day => local.MidnightOf(local.DateOf(b)),
                 _ => local.MidnightOf(MondayOf(local.DateOf(b))),
             };
             var key = (period.ToUniversalTime(), (long)Math.Floor(s.X / cellSize), (long)Math.Floor(s.Y / cellSize));

@@ -291,7 +291,7 @@ public sealed partial class ClusterProcessTests
                 var rows = await (await http.GetAsync($"/v1/traffic/{path}-counts/{gateway.Location}/{day}?interval=15min")).Json(200);
                 var actual = rows.EnumerateArray()
                     .Select(r => $"{DateTimeOffset.Parse(r.GetProperty("start").GetString()!, CultureInfo.InvariantCulture).UtcDateTime:O}={r.GetProperty(field).GetInt64()}");
-                var expected = reference.Traffic(new TrafficQuery(metric, date, TrafficInterval.QuarterHour, null))
+                var expected = reference.Traffic(new TrafficQuery(metric, date, Granularity.QuarterHour, null))
                     .Select(r => $"{r.Start.UtcDateTime:O}={r.Count}");
                 Assert.Equal(expected, actual);
             }
