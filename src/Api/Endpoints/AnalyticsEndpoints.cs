@@ -33,7 +33,7 @@ public static class AnalyticsEndpoints
         var report = await grains.GetGrain<HeatmapSaas.Catalog.ILocationGrain>(config.Id)
             .GetAnalyticsAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index));
 
-        var days = report.Days.Select(d => Pick(selected, d.Visitors, d.DwellMs, d.Conversions, d.PeakHours,
+        var days = report.Days.Select(d => Shape(selected, d.Figures,
             new Dictionary<string, object?> { ["date"] = Instants.Date(d.Date) })).ToList();
         if (CsvExport.Wanted(request))
         {
@@ -44,7 +44,7 @@ public static class AnalyticsEndpoints
         {
             ["location_id"] = config.Id,
             ["period"] = new ReportPeriodResponse(window.Start, window.End),
-            ["metrics"] = Pick(selected, report.Visitors, report.DwellMs, report.Conversions, report.PeakHours, []),
+            ["metrics"] = Shape(selected, report.Total, []),
             ["daily_breakdown"] = days,
         });
     }
@@ -56,25 +56,24 @@ public static class AnalyticsEndpoints
         return TypedResults.Ok(gateways.Select(g => new GatewayResponse(g.GatewayId, g.LastSeen, g.Batches, g.Events)).ToList());
     }
 
-    /// <summary>The keys each selected metric brings, with the contract's rounding; zeros without visitors.</summary>
-    private static Dictionary<string, object?> Pick(
-        string[] selected, long visitors, long dwellMs, long conversions, int[] peakHours, Dictionary<string, object?> into)
+    /// <summary>The keys each selected metric brings.</summary>
+    private static Dictionary<string, object?> Shape(string[] selected, VisitFigures figures, Dictionary<string, object?> into)
     {
         if (selected.Contains("visitors"))
         {
-            into["visitors"] = visitors;
-            into["peak_hours"] = peakHours;
+            into["visitors"] = figures.Visitors;
+            into["peak_hours"] = figures.PeakHours;
         }
 
         if (selected.Contains("duration"))
         {
-            into["avg_duration_minutes"] = visitors == 0 ? 0m : Math.Round(dwellMs / 60_000m / visitors, 2, MidpointRounding.AwayFromZero);
+            into["avg_duration_minutes"] = figures.AverageDurationMinutes;
         }
 
         if (selected.Contains("conversion"))
         {
-            into["conversion_rate"] = visitors == 0 ? 0m : Math.Round((decimal)conversions / visitors, 4, MidpointRounding.AwayFromZero);
-            into["conversions"] = conversions;
+            into["conversion_rate"] = figures.ConversionRate;
+            into["conversions"] = figures.Conversions;
         }
 
         return into;

@@ -28,22 +28,36 @@ public sealed record BucketWindow(
     [property: Id(0)] long FirstBucket,
     [property: Id(1)] long EndBucket);
 
+/// <summary>
+/// Visitors, their time and their conversions over a stretch of local time, with the figures the contract derives
+/// from them (rounded as seed 000 shows them, zero without visitors).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record VisitFigures(
+    [property: Id(0)] long Visitors,
+    [property: Id(1)] long DwellMs,
+    [property: Id(2)] long Conversions,
+    [property: Id(3)] int[] PeakHours)
+{
+    /// <summary>Minutes per visitor, to 2 decimals.</summary>
+    public decimal AverageDurationMinutes =>
+        Visitors == 0 ? 0m : Math.Round(DwellMs / 60_000m / Visitors, 2, MidpointRounding.AwayFromZero);
+
+    /// <summary>Conversions per visitor, to 4 decimals.</summary>
+    public decimal ConversionRate =>
+        Visitors == 0 ? 0m : Math.Round((decimal)Conversions / Visitors, 4, MidpointRounding.AwayFromZero);
+}
+
 [GenerateSerializer, Immutable]
 public sealed record AnalyticsDay(
     [property: Id(0)] DateOnly Date,
-    [property: Id(1)] long Visitors,
-    [property: Id(2)] long DwellMs,
-    [property: Id(3)] long Conversions,
-    [property: Id(4)] int[] PeakHours);
+    [property: Id(1)] VisitFigures Figures);
 
 /// <summary>Location analytics over a window in the location's zone: totals and one entry per local date.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LocationAnalytics(
-    [property: Id(0)] long Visitors,
-    [property: Id(1)] long DwellMs,
-    [property: Id(2)] long Conversions,
-    [property: Id(3)] int[] PeakHours,
-    [property: Id(4)] AnalyticsDay[] Days);
+    [property: Id(0)] VisitFigures Total,
+    [property: Id(1)] AnalyticsDay[] Days);
 
 /// <summary>Visitors of a window in a zone, for a heatmap's summary.</summary>
 [GenerateSerializer, Immutable]

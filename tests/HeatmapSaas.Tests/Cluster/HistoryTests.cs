@@ -42,7 +42,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         var after = await grain.GetTrafficAsync(tenant, query);
         Assert.Equal(before, after);
         var window = new BucketWindow(TimeBucket.OfMs(ts).Index, TimeBucket.OfMs(ts).Index + 4);
-        Assert.Equal(1, (await grain.GetAnalyticsAsync(tenant, window)).Visitors);
+        Assert.Equal(1, (await grain.GetAnalyticsAsync(tenant, window)).Total.Visitors);
 
         // A heatmap activated afterwards backfills from the history too.
         await fixture.Cluster.DeactivateAsync(fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id));
@@ -86,7 +86,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         var part = Assert.Single(stored);
         Assert.Equal(BucketCounts.Zero, part.Counts);
         Assert.Equal(2, part.Grids[HeatmapType.CustomerFlow].Count);
-        Assert.Equal(1, (await grain.GetAnalyticsAsync(tenant, window)).Visitors);
+        Assert.Equal(1, (await grain.GetAnalyticsAsync(tenant, window)).Total.Visitors);
 
         // A heatmap activated now backfills the moved grids; a late sample into the same bucket adds to them.
         await fixture.Cluster.DeactivateAsync(heatmapGrain);
@@ -99,6 +99,6 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         await fixture.Cluster.DeactivateAsync(heatmapGrain);
         var after = await heatmapGrain.GetDataAsync(tenant, window, Granularity.Hour);
         Assert.Equal([2, 1], after.Points.Select(p => (long)p.Count).ToArray());
-        Assert.Equal(2, (await grain.GetAnalyticsAsync(tenant, window)).Visitors);
+        Assert.Equal(2, (await grain.GetAnalyticsAsync(tenant, window)).Total.Visitors);
     }
 }

@@ -715,8 +715,8 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
         "[" + string.Join(", ", rows.Select(r => $"{r.Start:yyyy-MM-dd'T'HH:mmzzz}={r.Count}")) + "]";
 
     private static string Analytics(LocationAnalytics a) =>
-        $"visitors={a.Visitors} dwell_ms={a.DwellMs} conversions={a.Conversions} peak=[{string.Join(",", a.PeakHours)}] days=[" +
-        string.Join("; ", a.Days.Select(d => $"{d:yyyy-MM-dd} v={d.Visitors} dwell={d.DwellMs} conv={d.Conversions} peak=[{string.Join(",", d.PeakHours)}]")) + "]";
+        $"visitors={a.Total.Visitors} dwell_ms={a.Total.DwellMs} conversions={a.Total.Conversions} peak=[{string.Join(",", a.Total.PeakHours)}] days=[" +
+        string.Join("; ", a.Days.Select(d => $"{d.Date:yyyy-MM-dd} v={d.Figures.Visitors} dwell={d.Figures.DwellMs} conv={d.Figures.Conversions} peak=[{string.Join(",", d.Figures.PeakHours)}]")) + "]";
 
     private static string Summary(VisitorSummary s) => $"total={s.TotalVisitors} peak_hour={s.PeakHour?.ToString() ?? "null"} busiest={s.BusiestDay?.ToString() ?? "null"}";
 

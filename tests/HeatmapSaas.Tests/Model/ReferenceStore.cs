@@ -353,19 +353,16 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
         var local = LocalTime.Of(TimeZone);
         var window = Range(firstBucket, endBucket);
         var days = window.GroupBy(local.DateOf)
-            .Select(day => new AnalyticsDay(day.Key,
-                day.Sum(b => counts.GetValueOrDefault(b).Visitors),
-                day.Sum(b => counts.GetValueOrDefault(b).DwellMs),
-                day.Sum(b => counts.GetValueOrDefault(b).Conversions),
-                PeakHours(day, counts, local)))
+            .Select(day => new AnalyticsDay(day.Key, Figures(day, counts, local)))
             .ToArray();
-        return new LocationAnalytics(
-            window.Sum(b => counts.GetValueOrDefault(b).Visitors),
-            window.Sum(b => counts.GetValueOrDefault(b).DwellMs),
-            window.Sum(b => counts.GetValueOrDefault(b).Conversions),
-            PeakHours(window, counts, local),
-            days);
+        return new LocationAnalytics(Figures(window, counts, local), days);
     }
+
+    private static VisitFigures Figures(IEnumerable<long> buckets, Dictionary<long, Counts> counts, LocalTime local) => new(
+        buckets.Sum(b => counts.GetValueOrDefault(b).Visitors),
+        buckets.Sum(b => counts.GetValueOrDefault(b).DwellMs),
+        buckets.Sum(b => counts.GetValueOrDefault(b).Conversions),
+        PeakHours(buckets, counts, local));
 
     /// <summary>Up to five local hours with visitors, by count (ties: earlier hour), listed ascending.</summary>
     private static int[] PeakHours(IEnumerable<long> buckets, Dictionary<long, Counts> counts, LocalTime local)

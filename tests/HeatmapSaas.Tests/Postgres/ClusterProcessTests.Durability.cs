@@ -302,9 +302,9 @@ public sealed partial class ClusterProcessTests
         var analytics = await (await http.GetAsync($"/v1/locations/{gateway.Location}/analytics?start_date={from}&end_date={to}")).Json(200);
         var local = LocalTimeOfUtc(dates.Min);
         var window = reference.Analytics(local.First, local.End + (dates.Max.DayNumber - dates.Min.DayNumber) * 96);
-        Assert.Equal(window.Visitors, analytics.GetProperty("metrics").GetProperty("visitors").GetInt64());
-        Assert.Equal(window.Conversions, analytics.GetProperty("daily_breakdown").EnumerateArray().Sum(d => d.GetProperty("conversions").GetInt64()));
-        Assert.Equal(gateway.Batches.Sum(b => b.Readings.Count(r => r.Kind == ReadingKind.Conversion)), window.Conversions);
+        Assert.Equal(window.Total.Visitors, analytics.GetProperty("metrics").GetProperty("visitors").GetInt64());
+        Assert.Equal(window.Total.Conversions, analytics.GetProperty("daily_breakdown").EnumerateArray().Sum(d => d.GetProperty("conversions").GetInt64()));
+        Assert.Equal(gateway.Batches.Sum(b => b.Readings.Count(r => r.Kind == ReadingKind.Conversion)), window.Total.Conversions);
     }
 
     /// <summary>The buckets of one UTC date: 96 from midnight.</summary>
