@@ -1,8 +1,9 @@
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Hosting;
+using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain.Footfall;
 using HeatmapSaas.Ingest;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HeatmapSaas.Api.Endpoints;
 
@@ -19,8 +20,8 @@ public static class AnalyticsEndpoints
         return routes;
     }
 
-    private static async Task<IResult> Get(
-        string location, string? start_date, string? end_date, string? metrics, HttpRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<Ok<Dictionary<string, object?>>, ContentHttpResult>> Get(
+        string location, [AsParameters] ReportPeriod period, string? metrics, HttpRequest request, Caller caller, IGrainFactory grains)
     {
         var selected = (metrics ?? string.Join(',', Metrics)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (selected.Length == 0 || selected.FirstOrDefault(m => !Metrics.Contains(m)) is { } unknown && unknown.Length > 0)
@@ -29,9 +30,8 @@ public static class AnalyticsEndpoints
         }
 
         var config = await grains.CatalogOf(caller).GetLocationAsync(location);
-        var window = ReportPeriod.Parse(start_date, end_date, config.TimeZone);
-        var report = await grains.GetGrain<HeatmapSaas.Catalog.ILocationGrain>(config.Id)
-            .GetAnalyticsAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index));
+        var window = period.In(config.TimeZone);
+        var report = await grains.GetGrain<HeatmapSaas.Catalog.ILocationGrain>(config.Id).GetAnalyticsAsync(caller.TenantId, window.Buckets);
 
         var days = report.Days.Select(d => Shape(selected, d.Figures,
             new Dictionary<string, object?> { ["date"] = Instants.Date(d.Date) })).ToList();
@@ -40,7 +40,7 @@ public static class AnalyticsEndpoints
             return CsvExport.From(days, days.FirstOrDefault()?.Keys.ToList() ?? ["date"]);
         }
 
-        return Results.Json(new Dictionary<string, object?>
+        return TypedResults.Ok(new Dictionary<string, object?>
         {
             ["location_id"] = config.Id,
             ["period"] = new ReportPeriodResponse(window.Start, window.End),
@@ -83,23 +83,3 @@ public static class AnalyticsEndpoints
 public sealed record GatewayResponse(string GatewayId, DateTimeOffset LastSeen, long Batches, long Events);
 
 public sealed record ReportPeriodResponse(DateTimeOffset Start, DateTimeOffset End);
-
-/// <summary>The report endpoints' <c>start_date</c>/<c>end_date</c>, read in the zone of what is reported on.</summary>
-public static class ReportPeriod
-{
-    public static ReportWindow Parse(string? startDate, string? endDate, string timeZone)
-    {
-        var calendar = LocalCalendar.For(timeZone);
-        if (ReportWindow.TryParse(startDate, endDate, calendar, out var window, out var error))
-        {
-            return window;
-        }
-
-        throw new ApiException(ApiErrorCode.InvalidRequest, error!.Message, error.Parameter, error.Type switch
-        {
-            "required" => ParameterProblem.Required,
-            "out_of_range" => ParameterProblem.OutOfRange,
-            _ => ParameterProblem.Invalid,
-        });
-    }
-}

@@ -33,10 +33,9 @@ public static class HeatmapEndpoints
     }
 
     private static async Task<Ok<HeatmapListResponse>> List(
-        string? location_id, string? limit, string? offset, Caller caller, IGrainFactory grains)
+        string? location_id, [AsParameters] Paging paging, Caller caller, IGrainFactory grains)
     {
-        var (take, skip) = Validate.Paging(limit, offset);
-        var page = await Catalog(grains, caller).ListHeatmapsAsync(location_id, take, skip);
+        var page = await Catalog(grains, caller).ListHeatmapsAsync(location_id, paging.Take, paging.Skip);
         return TypedResults.Ok(new HeatmapListResponse(page.Items.Select(HeatmapResponse.From).ToList(), Pagination.Of(page)));
     }
 
@@ -56,20 +55,13 @@ public static class HeatmapEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Data(
-        string id, string? start_date, string? end_date, string? granularity, HttpRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<HeatmapDataJson, ContentHttpResult>> Data(
+        string id, [AsParameters] HeatmapSeries series, HttpRequest request, Caller caller, IGrainFactory grains)
     {
-        var step = (granularity ?? "hour") switch
-        {
-            "hour" => Granularity.Hour,
-            "day" => Granularity.Day,
-            "week" => Granularity.Week,
-            _ => throw ApiException.Invalid("granularity", "granularity must be one of hour, day, week"),
-        };
+        var step = series.Granularity;
         var heatmap = await Catalog(grains, caller).GetHeatmapAsync(id);
-        var window = ReportPeriod.Parse(start_date, end_date, heatmap.TimeZone);
-        var data = await grains.GetGrain<IHeatmapGrain>(id)
-            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), step);
+        var window = series.Period.In(heatmap.TimeZone);
+        var data = await grains.GetGrain<IHeatmapGrain>(id).GetDataAsync(caller.TenantId, window.Buckets, step);
 
         if (CsvExport.Wanted(request))
         {
@@ -87,13 +79,12 @@ public static class HeatmapEndpoints
     }
 
     private static async Task<FileContentHttpResult> Image(
-        string id, string? start_date, string? end_date, Caller caller, IGrainFactory grains)
+        string id, [AsParameters] ReportPeriod period, Caller caller, IGrainFactory grains)
     {
         var catalog = Catalog(grains, caller);
         var heatmap = await catalog.GetHeatmapAsync(id);
-        var window = ReportPeriod.Parse(start_date, end_date, heatmap.TimeZone);
-        var data = await grains.GetGrain<IHeatmapGrain>(id)
-            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), Granularity.Week);
+        var window = period.In(heatmap.TimeZone);
+        var data = await grains.GetGrain<IHeatmapGrain>(id).GetDataAsync(caller.TenantId, window.Buckets, Granularity.Week);
         var floor = (await catalog.GetLocationAsync(heatmap.LocationId)).FloorPlan;
         var floorPlanImage = await grains.GetGrain<IFloorPlanGrain>(heatmap.LocationId).GetAsync(caller.TenantId);
         return TypedResults.File(

@@ -2,8 +2,8 @@ using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Hosting;
 using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain.Footfall;
 using HeatmapSaas.Ingest;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HeatmapSaas.Api.Endpoints;
 
@@ -25,48 +25,29 @@ public static class TrafficEndpoints
         return routes;
     }
 
-    private static async Task<IResult> Get(
-        string kind, string location, string date, string? hour, string? interval, HttpRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<Ok<List<IReadOnlyDictionary<string, object?>>>, ContentHttpResult>> Get(
+        string kind, string location, [AsParameters] TrafficDay day, HttpRequest request, Caller caller, IGrainFactory grains)
     {
         if (!Kinds.TryGetValue(kind, out var metric))
         {
             throw ApiException.Invalid("metric", $"Unknown traffic metric '{kind}'; use one of {string.Join(", ", Kinds.Keys)}");
         }
 
-        if (!Instants.TryParseDate(date, out var day))
-        {
-            throw ApiException.Invalid("date", "date must be yyyy-MM-dd");
-        }
-
-        if (!ReportWindow.InRange(day))
-        {
-            throw ApiException.OutOfRange("date", ReportWindow.OutOfRangeMessage("date"));
-        }
-
-        var step = (interval ?? "hour") switch
-        {
-            "hour" => Granularity.Hour,
-            "15min" => Granularity.QuarterHour,
-            "day" => Granularity.Day,
-            _ => throw ApiException.Invalid("interval", "interval must be one of hour, 15min, day"),
-        };
-        int? onlyHour = hour is null or "all" ? null : Validate.QueryInt(hour, "hour", 0, 0, 23);
-        if (onlyHour is not null && step == Granularity.Day)
-        {
-            throw ApiException.Invalid("hour", "hour cannot be combined with interval=day");
-        }
-
+        var step = day.Step;
         var grain = await LocationAddress.ResolveAsync(grains, caller, location);
-        var rows = await grain.GetTrafficAsync(caller.TenantId, new TrafficQuery(metric.Metric, day, step, onlyHour));
+        var rows = await grain.GetTrafficAsync(caller.TenantId, new TrafficQuery(metric.Metric, day.Day, step, day.OnlyHour));
         var shaped = rows.Select(r => Shape(r, step, metric.Field)).ToList();
-        return CsvExport.Wanted(request)
-            ? CsvExport.From(shaped, step switch
+        if (CsvExport.Wanted(request))
+        {
+            return CsvExport.From(shaped, step switch
             {
                 Granularity.Day => ["date", metric.Field],
                 Granularity.Hour => ["hr", metric.Field, "start"],
                 _ => ["hr", "min", metric.Field, "start"],
-            })
-            : Results.Json(shaped);
+            });
+        }
+
+        return TypedResults.Ok(shaped);
     }
 
     /// <summary>Seed 002's row: <c>hr</c> (and <c>min</c>), the metric, and <c>start</c> with its offset; or <c>date</c> for days.</summary>
