@@ -201,11 +201,10 @@ public sealed class HeatmapGrain(
         }
 
         var heatmap = state.State.Heatmap!;
-        HeatmapTypes.TryParse(heatmap.Type, out var type);
-        var view = new HeatmapView(heatmap.CellSize, type);
+        var view = new HeatmapView(heatmap.CellSize, heatmap.HeatmapType);
         var liveFrom = LiveFrom();
         view.Fill(await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId)
-            .GetGridsAsync(heatmap.TenantId, heatmap.Type, new BucketWindow(liveFrom, long.MaxValue)), liveFrom);
+            .GetGridsAsync(heatmap.TenantId, heatmap.HeatmapType, new BucketWindow(liveFrom, long.MaxValue)), liveFrom);
         return _view = view;
     }
 
@@ -291,7 +290,7 @@ public sealed class HeatmapGrain(
 
         var heatmap = state.State.Heatmap!;
         var snapshot = await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId)
-            .GetGridsAsync(heatmap.TenantId, heatmap.Type, new BucketWindow(first, view.LiveFrom));
+            .GetGridsAsync(heatmap.TenantId, heatmap.HeatmapType, new BucketWindow(first, view.LiveFrom));
         view.Recall(snapshot, first);
     }
 

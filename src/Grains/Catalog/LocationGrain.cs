@@ -347,10 +347,9 @@ public sealed class LocationGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType, BucketWindow window)
+    public async Task<GridSnapshot> GetGridsAsync(long tenantId, HeatmapType type, BucketWindow window)
     {
         _ = Owned(tenantId);
-        HeatmapTypes.TryParse(heatmapType, out var type);
         // Read the position and live grids in one synchronous stretch, so they describe the same moment; the history
         // read stops at the boundary seen then, so buckets closed while it runs are not read twice.
         var position = _appliedPosition;
@@ -434,8 +433,7 @@ public sealed class LocationGrain(
 
         return Task.WhenAll(state.State.Heatmaps.Select(heatmap =>
         {
-            HeatmapTypes.TryParse(heatmap.Type, out var type);
-            var changes = effect.Grids.Where(g => g.Type == type)
+            var changes = effect.Grids.Where(g => g.Type == heatmap.HeatmapType)
                 .Select(g => new BucketCells(g.Bucket.Index, CellsOf(g.Added), g.Samples))
                 .ToArray();
             return GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ApplyAsync(position, changes, effect.NewestTs);

@@ -76,6 +76,6 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
         var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant(name, Plan.Pro, "UTC"))).Tenant.Id;
         var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
         var location = await catalog.CreateLocationAsync(new LocationDraft($"{name} Store", null, "retail", null, null, null, "UTC", null, null, null, null));
-        return (tenant, catalog, location, await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10)));
+        return (tenant, catalog, location, await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, HeatmapType.CustomerFlow, null, 3600, 10)));
     }
 }

@@ -15,7 +15,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("History", Plan.Pro, "UTC"))).Tenant.Id;
         var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
         var location = await catalog.CreateLocationAsync(new LocationDraft("Old Store", null, "retail", null, null, null, "UTC", null, null, null, null));
-        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10));
+        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, HeatmapType.CustomerFlow, null, 3600, 10));
         var grain = fixture.Grains.GetGrain<ILocationGrain>(location.Id);
         var ts = fixture.Clock.GetUtcNow().AddHours(-1).ToUnixTimeMilliseconds();
         await grain.IngestAsync(tenant, new SensorBatch("old-1", null,
@@ -56,7 +56,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("Grids", Plan.Pro, "UTC"))).Tenant.Id;
         var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
         var location = await catalog.CreateLocationAsync(new LocationDraft("Grid Store", null, "retail", null, null, null, "UTC", null, null, null, null));
-        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10));
+        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, HeatmapType.CustomerFlow, null, 3600, 10));
         var grain = fixture.Grains.GetGrain<ILocationGrain>(location.Id);
         // A minute into a bucket 40 minutes back: all of it in one bucket, younger than the grid window.
         var ts = TimeBucket.Of(fixture.Clock.GetUtcNow().AddMinutes(-40)).StartMs + 60_000;

@@ -22,7 +22,7 @@ public sealed class HeatmapTimestampRepro
         var tenant = (await run.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("Repro", Plan.Pro, "UTC"))).Tenant.Id;
         var catalog = run.Grains.GetGrain<ICatalogGrain>(tenant);
         var location = await catalog.CreateLocationAsync(new LocationDraft("Repro", null, "retail", null, null, null, "UTC", null, null, null, null));
-        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10));
+        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, HeatmapType.CustomerFlow, null, 3600, 10));
         var ts = new DateTimeOffset(2025, 4, 3, 10, 20, 0, TimeSpan.Zero);
         await run.Grains.GetGrain<ILocationGrain>(location.Id).IngestAsync(tenant,
             new SensorBatch("b-1", null, [new SensorReading(0, ReadingKind.Position, "a", ts.ToUnixTimeMilliseconds(), 15, 15, 0, null)], []));

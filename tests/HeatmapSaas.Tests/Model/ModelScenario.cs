@@ -541,7 +541,7 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
         {
             var heatmap = await Run.Grains.GetGrain<ICatalogGrain>(c.Tenant).CreateHeatmapAsync(
                 new HeatmapDraft($"{plan.Type} {plan.CellSize}", c.Rng.NextDouble() < 0.5 ? c.Location.Id : c.Location.Slug,
-                    plan.Type, plan.Zone, 3600, plan.CellSize));
+                    Enum.GetValues<HeatmapType>().Single(t => t.WireName() == plan.Type), plan.Zone, 3600, plan.CellSize));
             c.Heatmaps.Add((heatmap, beforeBatch));
         }
     }
