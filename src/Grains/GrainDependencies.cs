@@ -16,6 +16,7 @@ public static class GrainDependencies
         services.TryAddSingleton<HeatmapSaas.Grains.History.IHistoryStore, HeatmapSaas.Grains.History.InMemoryHistoryStore>();
         services.AddOptions<IngestOptions>().BindConfiguration("Heatmap:Ingest");
         services.AddOptions<HeatmapSaas.Grains.Live.LiveOptions>().BindConfiguration("Heatmap:Live");
+        services.AddOptions<MemoryOptions>().Configure<Microsoft.Extensions.Configuration.IConfiguration>(MemoryOptions.Bind);
         services.TryAddSingleton<IWebhookOutbox, InMemoryWebhookOutbox>();
         services.TryAddSingleton<WebhookSignal>();
         services.TryAddSingleton<IPaymentProcessor, TestModePaymentProcessor>();

@@ -23,6 +23,7 @@ public sealed class HeatmapGrainState
 public sealed class HeatmapGrain(
     [PersistentState("heatmap", StorageNames.Default)] IPersistentState<HeatmapGrainState> state,
     IOptions<LiveOptions> liveOptions,
+    IOptions<MemoryOptions> memory,
     TimeProvider clock,
     ILogger<HeatmapGrain> logger)
     : Grain, IHeatmapGrain, IRemindable
@@ -266,13 +267,13 @@ public sealed class HeatmapGrain(
     }
 
     /// <summary>The first bucket the view keeps in memory as time passes.</summary>
-    private long LiveFrom() => TimeBucket.Of(clock.GetUtcNow() - liveOptions.Value.HeatmapWindow).Index;
+    private long LiveFrom() => TimeBucket.Of(clock.GetUtcNow() - memory.Value.HeatmapWindow).Index;
 
     /// <summary>Moves the live window forward and lets an unused recalled stretch go, so memory stays bounded.</summary>
     private void KeepBounded(HeatmapView view)
     {
         view.Trim(LiveFrom());
-        if (view.HasRecall && clock.GetUtcNow() - _recallUsedAt > liveOptions.Value.RecallIdle)
+        if (view.HasRecall && clock.GetUtcNow() - _recallUsedAt > memory.Value.RecallIdle)
         {
             view.ForgetRecall();
         }

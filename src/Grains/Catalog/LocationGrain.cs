@@ -50,6 +50,7 @@ public sealed class LocationGrain(
     IHistoryStore history,
     IOptions<IngestOptions> options,
     IOptions<LiveOptions> liveOptions,
+    IOptions<MemoryOptions> memory,
     ILogger<LocationGrain> logger,
     TimeProvider clock) : Grain, ILocationGrain
 {
@@ -513,7 +514,7 @@ public sealed class LocationGrain(
     /// </summary>
     private async Task CloseOldBucketsAsync(DateTimeOffset now)
     {
-        var closing = _ledger.ClosableBefore(TimeBucket.Of(now - _options.LiveWindow), TimeBucket.Of(now - _options.GridWindow));
+        var closing = _ledger.ClosableBefore(TimeBucket.Of(now - memory.Value.LiveWindow), TimeBucket.Of(now - memory.Value.GridWindow));
         if (closing.IsEmpty)
         {
             return;

@@ -222,7 +222,7 @@ public sealed partial class ClusterProcessTests
         {
             ["Heatmap__Ingest__CheckpointEveryBatches"] = "100000",
             ["Heatmap__Ingest__CheckpointInterval"] = "1.00:00:00",
-            ["Heatmap__Ingest__GridWindow"] = "1.00:00:00",
+            ["Heatmap__Memory__GridWindow"] = "1.00:00:00",
         });
         var (key, slug) = await CreateStoreAsync(node, "Graceful Store");
         using var http = Client(node, key);
