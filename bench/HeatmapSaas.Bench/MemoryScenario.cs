@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains;
 using HeatmapSaas.Grains.Footfall;
 using HeatmapSaas.Grains.Heatmaps;
 using HeatmapSaas.Grains.Locations;
@@ -93,7 +94,7 @@ public static class MemoryScenario
         var (trackBytes, tracks) = MeasureTracks(ids, start);
         progress.Finish();
 
-        var windows = new IngestOptions();
+        var windows = new MemoryOptions();
         progress.Start("a location ledger, a day of buckets, every base grid kept (3 types)");
         var ledgerAllGrids = Measure(() => LedgerDay(new Random(options.Seed), start, windows.LiveWindow, windows.LiveWindow));
         progress.Finish();

@@ -17,6 +17,7 @@ public static class GrainDependencies
         services.TryAddSingleton<HeatmapSaas.Grains.Locations.History.IHistoryStore, HeatmapSaas.Grains.Locations.History.InMemoryHistoryStore>();
         services.AddOptions<IngestOptions>().BindConfiguration("Heatmap:Ingest");
         services.AddOptions<HeatmapSaas.Grains.Live.LiveOptions>().BindConfiguration("Heatmap:Live");
+        services.AddOptions<MemoryOptions>().Configure<Microsoft.Extensions.Configuration.IConfiguration>(MemoryOptions.Bind);
         services.TryAddSingleton<IWebhookOutbox, InMemoryWebhookOutbox>();
         services.TryAddSingleton<WebhookSignal>();
         services.TryAddSingleton<IPaymentProcessor, TestModePaymentProcessor>();

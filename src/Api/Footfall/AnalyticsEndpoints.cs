@@ -1,10 +1,11 @@
-using System.Globalization;
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Hosting;
 using HeatmapSaas.Api.Locations;
+using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Footfall;
 using HeatmapSaas.Grains.Footfall;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HeatmapSaas.Api.Footfall;
 
@@ -21,8 +22,8 @@ public static class AnalyticsEndpoints
         return routes;
     }
 
-    private static async Task<IResult> Get(
-        string location, string? start_date, string? end_date, string? metrics, HttpRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<Ok<Dictionary<string, object?>>, ContentHttpResult>> Get(
+        string location, [AsParameters] ReportPeriod period, string? metrics, HttpRequest request, Caller caller, IGrainFactory grains)
     {
         var selected = (metrics ?? string.Join(',', Metrics)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (selected.Length == 0 || selected.FirstOrDefault(m => !Metrics.Contains(m)) is { } unknown && unknown.Length > 0)
@@ -31,22 +32,21 @@ public static class AnalyticsEndpoints
         }
 
         var config = await grains.CatalogOf(caller).GetLocationAsync(location);
-        var window = ReportPeriod.Parse(start_date, end_date, config.TimeZone);
-        var report = await grains.GetGrain<HeatmapSaas.Locations.ILocationGrain>(config.Id)
-            .GetAnalyticsAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index));
+        var window = period.In(config.TimeZone);
+        var report = await grains.GetGrain<HeatmapSaas.Locations.ILocationGrain>(config.Id).GetAnalyticsAsync(caller.TenantId, window.Buckets);
 
-        var days = report.Days.Select(d => Pick(selected, d.Visitors, d.DwellMs, d.Conversions, d.PeakHours,
-            new Dictionary<string, object?> { ["date"] = d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })).ToList();
+        var days = report.Days.Select(d => Shape(selected, d.Figures,
+            new Dictionary<string, object?> { ["date"] = Instants.Date(d.Date) })).ToList();
         if (CsvExport.Wanted(request))
         {
             return CsvExport.From(days, days.FirstOrDefault()?.Keys.ToList() ?? ["date"]);
         }
 
-        return Results.Json(new Dictionary<string, object?>
+        return TypedResults.Ok(new Dictionary<string, object?>
         {
             ["location_id"] = config.Id,
             ["period"] = new ReportPeriodResponse(window.Start, window.End),
-            ["metrics"] = Pick(selected, report.Visitors, report.DwellMs, report.Conversions, report.PeakHours, []),
+            ["metrics"] = Shape(selected, report.Total, []),
             ["daily_breakdown"] = days,
         });
     }
@@ -58,25 +58,24 @@ public static class AnalyticsEndpoints
         return TypedResults.Ok(gateways.Select(g => new GatewayResponse(g.GatewayId, g.LastSeen, g.Batches, g.Events)).ToList());
     }
 
-    /// <summary>The keys each selected metric brings, with the contract's rounding; zeros without visitors.</summary>
-    private static Dictionary<string, object?> Pick(
-        string[] selected, long visitors, long dwellMs, long conversions, int[] peakHours, Dictionary<string, object?> into)
+    /// <summary>The keys each selected metric brings.</summary>
+    private static Dictionary<string, object?> Shape(string[] selected, VisitFigures figures, Dictionary<string, object?> into)
     {
         if (selected.Contains("visitors"))
         {
-            into["visitors"] = visitors;
-            into["peak_hours"] = peakHours;
+            into["visitors"] = figures.Visitors;
+            into["peak_hours"] = figures.PeakHours;
         }
 
         if (selected.Contains("duration"))
         {
-            into["avg_duration_minutes"] = visitors == 0 ? 0m : Math.Round(dwellMs / 60_000m / visitors, 2, MidpointRounding.AwayFromZero);
+            into["avg_duration_minutes"] = figures.AverageDurationMinutes;
         }
 
         if (selected.Contains("conversion"))
         {
-            into["conversion_rate"] = visitors == 0 ? 0m : Math.Round((decimal)conversions / visitors, 4, MidpointRounding.AwayFromZero);
-            into["conversions"] = conversions;
+            into["conversion_rate"] = figures.ConversionRate;
+            into["conversions"] = figures.Conversions;
         }
 
         return into;
@@ -86,23 +85,3 @@ public static class AnalyticsEndpoints
 public sealed record GatewayResponse(string GatewayId, DateTimeOffset LastSeen, long Batches, long Events);
 
 public sealed record ReportPeriodResponse(DateTimeOffset Start, DateTimeOffset End);
-
-/// <summary>The report endpoints' <c>start_date</c>/<c>end_date</c>, read in the zone of what is reported on.</summary>
-public static class ReportPeriod
-{
-    public static ReportWindow Parse(string? startDate, string? endDate, string timeZone)
-    {
-        var calendar = LocalCalendar.TryFind(timeZone, out var zone) ? zone : LocalCalendar.Utc;
-        if (ReportWindow.TryParse(startDate, endDate, calendar, out var window, out var error))
-        {
-            return window;
-        }
-
-        throw new ApiException(ApiErrorCode.InvalidRequest, error!.Message, error.Parameter, error.Type switch
-        {
-            "required" => ParameterProblem.Required,
-            "out_of_range" => ParameterProblem.OutOfRange,
-            _ => ParameterProblem.Invalid,
-        });
-    }
-}

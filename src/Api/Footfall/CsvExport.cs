@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HeatmapSaas.Api.Footfall;
 
@@ -9,7 +10,7 @@ public static class CsvExport
     public static bool Wanted(HttpRequest request) =>
         request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
 
-    public static IResult From(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, IReadOnlyList<string> columns)
+    public static ContentHttpResult From(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, IReadOnlyList<string> columns)
     {
         var text = new StringBuilder();
         text.AppendJoin(',', columns.Select(Quote)).Append("\r\n");
@@ -18,13 +19,13 @@ public static class CsvExport
             text.AppendJoin(',', columns.Select(c => Quote(Format(row.GetValueOrDefault(c))))).Append("\r\n");
         }
 
-        return Results.Text(text.ToString(), "text/csv; charset=utf-8");
+        return TypedResults.Text(text.ToString(), "text/csv; charset=utf-8");
     }
 
     private static string Format(object? value) => value switch
     {
         null => "",
-        DateTimeOffset instant => instant.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture),
+        DateTimeOffset instant => Instants.Local(instant),
         IEnumerable<int> list => string.Join(' ', list),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

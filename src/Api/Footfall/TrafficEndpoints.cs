@@ -1,4 +1,3 @@
-using System.Globalization;
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Hosting;
 using HeatmapSaas.Api.Locations;
@@ -6,6 +5,7 @@ using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Footfall;
 using HeatmapSaas.Grains.Footfall;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HeatmapSaas.Api.Footfall;
 
@@ -27,70 +27,51 @@ public static class TrafficEndpoints
         return routes;
     }
 
-    private static async Task<IResult> Get(
-        string kind, string location, string date, string? hour, string? interval, HttpRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<Ok<List<IReadOnlyDictionary<string, object?>>>, ContentHttpResult>> Get(
+        string kind, string location, [AsParameters] TrafficDay day, HttpRequest request, Caller caller, IGrainFactory grains)
     {
         if (!Kinds.TryGetValue(kind, out var metric))
         {
             throw ApiException.Invalid("metric", $"Unknown traffic metric '{kind}'; use one of {string.Join(", ", Kinds.Keys)}");
         }
 
-        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            throw ApiException.Invalid("date", "date must be yyyy-MM-dd");
-        }
-
-        if (!ReportWindow.InRange(day))
-        {
-            throw ApiException.OutOfRange("date", ReportWindow.OutOfRangeMessage("date"));
-        }
-
-        var step = (interval ?? "hour") switch
-        {
-            "hour" => TrafficInterval.Hour,
-            "15min" => TrafficInterval.QuarterHour,
-            "day" => TrafficInterval.Day,
-            _ => throw ApiException.Invalid("interval", "interval must be one of hour, 15min, day"),
-        };
-        int? onlyHour = hour is null or "all" ? null : Validate.QueryInt(hour, "hour", 0, 0, 23);
-        if (onlyHour is not null && step == TrafficInterval.Day)
-        {
-            throw ApiException.Invalid("hour", "hour cannot be combined with interval=day");
-        }
-
+        var step = day.Step;
         var grain = await LocationAddress.ResolveAsync(grains, caller, location);
-        var rows = await grain.GetTrafficAsync(caller.TenantId, new TrafficQuery(metric.Metric, day, step, onlyHour));
+        var rows = await grain.GetTrafficAsync(caller.TenantId, new TrafficQuery(metric.Metric, day.Day, step, day.OnlyHour));
         var shaped = rows.Select(r => Shape(r, step, metric.Field)).ToList();
-        return CsvExport.Wanted(request)
-            ? CsvExport.From(shaped, step switch
+        if (CsvExport.Wanted(request))
+        {
+            return CsvExport.From(shaped, step switch
             {
-                TrafficInterval.Day => ["date", metric.Field],
-                TrafficInterval.Hour => ["hr", metric.Field, "start"],
+                Granularity.Day => ["date", metric.Field],
+                Granularity.Hour => ["hr", metric.Field, "start"],
                 _ => ["hr", "min", metric.Field, "start"],
-            })
-            : Results.Json(shaped);
+            });
+        }
+
+        return TypedResults.Ok(shaped);
     }
 
     /// <summary>Seed 002's row: <c>hr</c> (and <c>min</c>), the metric, and <c>start</c> with its offset; or <c>date</c> for days.</summary>
-    private static IReadOnlyDictionary<string, object?> Shape(TrafficRow row, TrafficInterval step, string field)
+    private static IReadOnlyDictionary<string, object?> Shape(TrafficRow row, Granularity step, string field)
     {
-        if (step == TrafficInterval.Day)
+        if (step == Granularity.Day)
         {
             return new Dictionary<string, object?>
             {
-                ["date"] = row.LocalStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["date"] = Instants.Date(row.LocalStart),
                 [field] = row.Count,
             };
         }
 
         var shaped = new Dictionary<string, object?> { ["hr"] = row.LocalStart.Hour };
-        if (step == TrafficInterval.QuarterHour)
+        if (step == Granularity.QuarterHour)
         {
             shaped["min"] = row.LocalStart.Minute;
         }
 
         shaped[field] = row.Count;
-        shaped["start"] = row.LocalStart.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        shaped["start"] = Instants.Local(row.LocalStart);
         return shaped;
     }
 }

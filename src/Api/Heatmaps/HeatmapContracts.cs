@@ -16,7 +16,7 @@ public sealed record HeatmapResponse(
     string Id,
     string Name,
     string LocationId,
-    string Type,
+    HeatmapType Type,
     DateTimeOffset CreatedAt,
     string Status,
     string Timezone,
@@ -24,7 +24,7 @@ public sealed record HeatmapResponse(
     int CellSize)
 {
     public static HeatmapResponse From(Heatmap h) =>
-        new(h.Id, h.Name, h.LocationId, h.Type, h.CreatedAt, h.Status, h.TimeZone, h.RefreshIntervalSeconds, h.CellSize);
+        new(h.Id, h.Name, h.LocationId, h.HeatmapType, h.CreatedAt, h.Status, h.TimeZone, h.RefreshIntervalSeconds, h.CellSize);
 }
 
 public sealed record HeatmapListResponse(IReadOnlyList<HeatmapResponse> Heatmaps, Pagination Pagination);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using HeatmapSaas.Footfall;
@@ -43,8 +42,8 @@ public sealed class HeatmapDataJson(
         writer.WriteString("heatmap_id", heatmapId);
         writer.WriteString("granularity", granularity);
         writer.WriteStartObject("period");
-        writer.WriteString("start", Instant(periodStart));
-        writer.WriteString("end", Instant(periodEnd));
+        writer.WriteString("start", Instants.Utc(periodStart));
+        writer.WriteString("end", Instants.Utc(periodEnd));
         writer.WriteEndObject();
         writer.WriteStartObject("grid");
         writer.WriteNumber("cell_size", cellSize);
@@ -60,8 +59,8 @@ public sealed class HeatmapDataJson(
         var i = 0;
         for (var period = 0; period < points.Starts.Length; period++)
         {
-            var timestamp = JsonEncodedText.Encode(Instant(points.Starts[period]));
-            var opening = Encoding.UTF8.GetBytes($"{{\"timestamp\":\"{Instant(points.Starts[period])}\",\"x\":");
+            var timestamp = JsonEncodedText.Encode(Instants.Utc(points.Starts[period]));
+            var opening = Encoding.UTF8.GetBytes($"{{\"timestamp\":\"{Instants.Utc(points.Starts[period])}\",\"x\":");
             for (; i < points.Ends[period]; i++)
             {
                 var (x, y) = points.Centre(i);
@@ -200,7 +199,4 @@ public sealed class HeatmapDataJson(
 
         return scratch.WrittenSpan.ToArray();
     }
-
-    private static string Instant(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -36,10 +36,9 @@ public static class HeatmapEndpoints
     }
 
     private static async Task<Ok<HeatmapListResponse>> List(
-        string? location_id, string? limit, string? offset, Caller caller, IGrainFactory grains)
+        string? location_id, [AsParameters] Paging paging, Caller caller, IGrainFactory grains)
     {
-        var (take, skip) = Validate.Paging(limit, offset);
-        var page = await Catalog(grains, caller).ListHeatmapsAsync(location_id, take, skip);
+        var page = await Catalog(grains, caller).ListHeatmapsAsync(location_id, paging.Take, paging.Skip);
         return TypedResults.Ok(new HeatmapListResponse(page.Items.Select(HeatmapResponse.From).ToList(), Pagination.Of(page)));
     }
 
@@ -59,27 +58,20 @@ public static class HeatmapEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Data(
-        string id, string? start_date, string? end_date, string? granularity, HttpRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<HeatmapDataJson, ContentHttpResult>> Data(
+        string id, [AsParameters] HeatmapSeries series, HttpRequest request, Caller caller, IGrainFactory grains)
     {
-        var step = (granularity ?? "hour") switch
-        {
-            "hour" => HeatmapGranularity.Hour,
-            "day" => HeatmapGranularity.Day,
-            "week" => HeatmapGranularity.Week,
-            _ => throw ApiException.Invalid("granularity", "granularity must be one of hour, day, week"),
-        };
+        var step = series.Granularity;
         var heatmap = await Catalog(grains, caller).GetHeatmapAsync(id);
-        var window = ReportPeriod.Parse(start_date, end_date, heatmap.TimeZone);
-        var data = await grains.GetGrain<IHeatmapGrain>(id)
-            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), step);
+        var window = series.Period.In(heatmap.TimeZone);
+        var data = await grains.GetGrain<IHeatmapGrain>(id).GetDataAsync(caller.TenantId, window.Buckets, step);
 
         if (CsvExport.Wanted(request))
         {
             return CsvExport.From(
                 data.Points.Select(p => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
                 {
-                    ["timestamp"] = p.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                    ["timestamp"] = Instants.Utc(p.Timestamp),
                     ["x"] = p.X, ["y"] = p.Y, ["intensity"] = p.Intensity, ["count"] = p.Count,
                 }).ToList(),
                 ["timestamp", "x", "y", "intensity", "count"]);
@@ -90,13 +82,12 @@ public static class HeatmapEndpoints
     }
 
     private static async Task<FileContentHttpResult> Image(
-        string id, string? start_date, string? end_date, Caller caller, IGrainFactory grains)
+        string id, [AsParameters] ReportPeriod period, Caller caller, IGrainFactory grains)
     {
         var catalog = Catalog(grains, caller);
         var heatmap = await catalog.GetHeatmapAsync(id);
-        var window = ReportPeriod.Parse(start_date, end_date, heatmap.TimeZone);
-        var data = await grains.GetGrain<IHeatmapGrain>(id)
-            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), HeatmapGranularity.Week);
+        var window = period.In(heatmap.TimeZone);
+        var data = await grains.GetGrain<IHeatmapGrain>(id).GetDataAsync(caller.TenantId, window.Buckets, Granularity.Week);
         var floor = (await catalog.GetLocationAsync(heatmap.LocationId)).FloorPlan;
         var floorPlanImage = await grains.GetGrain<IFloorPlanGrain>(heatmap.LocationId).GetAsync(caller.TenantId);
         return TypedResults.File(

@@ -107,7 +107,7 @@ public static class LandingAnalyticsEndpoints
     private static async Task<IResult> Dashboard(long tenantId, Caller caller, IGrainFactory grains, HttpRequest request)
     {
         var summary = await SummaryAsync(tenantId, caller, grains);
-        var days = summary.Last7Days.Select(d => new LandingDayRow(Date(d.Date), d.Visitors)).ToList();
+        var days = summary.Last7Days.Select(d => new LandingDayRow(Instants.Date(d.Date), d.Visitors)).ToList();
         if (CsvExport.Wanted(request))
         {
             return CsvExport.From(
@@ -173,6 +173,4 @@ public static class LandingAnalyticsEndpoints
 
     private static string? Bounded(string? text, int max) =>
         string.IsNullOrEmpty(text) ? null : text.Length <= max ? text : text[..max];
-
-    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -28,12 +28,11 @@ public static class LocationEndpoints
     }
 
     private static async Task<Results<Ok<LocationListResponse<LocationListItemResponse>>, Ok<LocationListResponse<LocationInfoListItemResponse>>>> List(
-        string? limit, string? offset, string? type, string? info, Caller caller, IGrainFactory grains)
+        [AsParameters] Paging paging, string? type, string? info, Caller caller, IGrainFactory grains)
     {
-        var (take, skip) = Validate.Paging(limit, offset);
         Validate.OneOf(type, "type", CatalogValidation.LocationTypes);
         var withInfo = Validate.QueryBool(info, "info");
-        var page = await Catalog(grains, caller).ListLocationsAsync(type, take, skip);
+        var page = await Catalog(grains, caller).ListLocationsAsync(type, paging.Take, paging.Skip);
         var pagination = Pagination.Of(page);
         return withInfo
             ? TypedResults.Ok(new LocationListResponse<LocationInfoListItemResponse>(page.Items.Select(LocationInfoListItemResponse.From).ToList(), pagination))

@@ -30,10 +30,9 @@ public static class WebhookEndpoints
         return TypedResults.Created($"/v1/webhooks/{issued.Endpoint.Id}", IssuedWebhookResponse.From(issued));
     }
 
-    private static async Task<Ok<WebhookListResponse>> List(string? limit, string? offset, Caller caller, IGrainFactory grains)
+    private static async Task<Ok<WebhookListResponse>> List([AsParameters] Paging paging, Caller caller, IGrainFactory grains)
     {
-        var (take, skip) = Validate.Paging(limit, offset);
-        var page = await Registry(grains, caller).ListAsync(take, skip);
+        var page = await Registry(grains, caller).ListAsync(paging.Take, paging.Skip);
         return TypedResults.Ok(new WebhookListResponse(page.Items.Select(WebhookResponse.From).ToList(), Pagination.Of(page)));
     }
 
@@ -56,10 +55,9 @@ public static class WebhookEndpoints
     }
 
     private static async Task<Ok<WebhookDeliveryListResponse>> Deliveries(
-        string id, string? limit, string? offset, Caller caller, IGrainFactory grains)
+        string id, [AsParameters] Paging paging, Caller caller, IGrainFactory grains)
     {
-        var (take, skip) = Validate.Paging(limit, offset);
-        var page = await Registry(grains, caller).ListDeliveriesAsync(id, take, skip);
+        var page = await Registry(grains, caller).ListDeliveriesAsync(id, paging.Take, paging.Skip);
         return TypedResults.Ok(new WebhookDeliveryListResponse(
             page.Items.Select(WebhookDeliveryResponse.From).ToList(), Pagination.Of(page)));
     }

@@ -8,19 +8,12 @@ public enum TrafficMetric
     Interactions,
 }
 
-public enum TrafficInterval
-{
-    QuarterHour,
-    Hour,
-    Day,
-}
-
 /// <summary>A traffic-count question about one local date (seed 002).</summary>
 [GenerateSerializer, Immutable]
 public sealed record TrafficQuery(
     [property: Id(0)] TrafficMetric Metric,
     [property: Id(1)] DateOnly Date,
-    [property: Id(2)] TrafficInterval Interval,
+    [property: Id(2)] Granularity Interval,
     [property: Id(3)] int? Hour);
 
 /// <summary>One row: a local hour (or quarter, or the day) with its local start and the metric's count.</summary>
@@ -35,22 +28,36 @@ public sealed record BucketWindow(
     [property: Id(0)] long FirstBucket,
     [property: Id(1)] long EndBucket);
 
+/// <summary>
+/// Visitors, their time and their conversions over a stretch of local time, with the figures the contract derives
+/// from them (rounded as seed 000 shows them, zero without visitors).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record VisitFigures(
+    [property: Id(0)] long Visitors,
+    [property: Id(1)] long DwellMs,
+    [property: Id(2)] long Conversions,
+    [property: Id(3)] int[] PeakHours)
+{
+    /// <summary>Minutes per visitor, to 2 decimals.</summary>
+    public decimal AverageDurationMinutes =>
+        Visitors == 0 ? 0m : Math.Round(DwellMs / 60_000m / Visitors, 2, MidpointRounding.AwayFromZero);
+
+    /// <summary>Conversions per visitor, to 4 decimals.</summary>
+    public decimal ConversionRate =>
+        Visitors == 0 ? 0m : Math.Round((decimal)Conversions / Visitors, 4, MidpointRounding.AwayFromZero);
+}
+
 [GenerateSerializer, Immutable]
 public sealed record AnalyticsDay(
     [property: Id(0)] DateOnly Date,
-    [property: Id(1)] long Visitors,
-    [property: Id(2)] long DwellMs,
-    [property: Id(3)] long Conversions,
-    [property: Id(4)] int[] PeakHours);
+    [property: Id(1)] VisitFigures Figures);
 
 /// <summary>Location analytics over a window in the location's zone: totals and one entry per local date.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LocationAnalytics(
-    [property: Id(0)] long Visitors,
-    [property: Id(1)] long DwellMs,
-    [property: Id(2)] long Conversions,
-    [property: Id(3)] int[] PeakHours,
-    [property: Id(4)] AnalyticsDay[] Days);
+    [property: Id(0)] VisitFigures Total,
+    [property: Id(1)] AnalyticsDay[] Days);
 
 /// <summary>Visitors of a window in a zone, for a heatmap's summary.</summary>
 [GenerateSerializer, Immutable]
@@ -84,13 +91,6 @@ public sealed record GatewayStatus(
     [property: Id(1)] DateTimeOffset LastSeen,
     [property: Id(2)] long Batches,
     [property: Id(3)] long Events);
-
-public enum HeatmapGranularity
-{
-    Hour,
-    Day,
-    Week,
-}
 
 [GenerateSerializer, Immutable]
 public sealed record HeatmapPoint(

@@ -1,5 +1,9 @@
 namespace HeatmapSaas.Heatmaps;
 
+/// <summary>
+/// A heatmap's configuration. Stored (catalog pages, the heatmap's state) with <see cref="Type"/> as its wire name,
+/// the shape every stored record has; code reads the type as <see cref="HeatmapType"/>.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record Heatmap(
     [property: Id(0)] string Id,
@@ -11,13 +15,17 @@ public sealed record Heatmap(
     [property: Id(6)] int RefreshIntervalSeconds,
     [property: Id(7)] int CellSize,
     [property: Id(8)] string Status,
-    [property: Id(9)] DateTimeOffset CreatedAt);
+    [property: Id(9)] DateTimeOffset CreatedAt)
+{
+    /// <summary>The type <see cref="Type"/> names (names are checked when a heatmap is created).</summary>
+    public HeatmapType HeatmapType => HeatmapTypes.TryParse(Type, out var type) ? type : default;
+}
 
 [GenerateSerializer, Immutable]
 public sealed record HeatmapDraft(
     [property: Id(0)] string Name,
     [property: Id(1)] string LocationIdOrSlug,
-    [property: Id(2)] string Type,
+    [property: Id(2)] HeatmapType Type,
     [property: Id(3)] string? TimeZone,
     [property: Id(4)] int RefreshIntervalSeconds,
     [property: Id(5)] int CellSize);

@@ -18,5 +18,5 @@ public interface IHeatmapGrain : IGrainWithStringKey
 
     Task UnsubscribeAsync(ILiveObserver observer);
 
-    Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity);
+    Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, Granularity granularity);
 }

@@ -54,5 +54,5 @@ public interface ILocationGrain : IGrainWithStringKey
     /// <summary>The base grids of one type in a window of buckets with the log position they reflect, for a heatmap's
     /// backfill or recall. It may run while this grain awaits that heatmap, so it interleaves; it only reads.</summary>
     [AlwaysInterleave]
-    Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType, BucketWindow window);
+    Task<GridSnapshot> GetGridsAsync(long tenantId, HeatmapType type, BucketWindow window);
 }

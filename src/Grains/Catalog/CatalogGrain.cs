@@ -178,7 +178,7 @@ public sealed class CatalogGrain(
     {
         var location = Require(draft.LocationIdOrSlug, "location_id");
         var heatmap = new Heatmap(
-            ResourceId.New("hm"), TenantId, draft.Name, location.Id, draft.Type, draft.TimeZone ?? location.TimeZone,
+            ResourceId.New("hm"), TenantId, draft.Name, location.Id, draft.Type.WireName(), draft.TimeZone ?? location.TimeZone,
             draft.RefreshIntervalSeconds, draft.CellSize, "active", clock.GetUtcNow());
 
         await GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ConfigureAsync(heatmap);

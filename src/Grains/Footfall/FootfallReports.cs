@@ -15,8 +15,8 @@ public sealed class FootfallReports(Func<TimeBucket, TimeBucket, BucketCounts> c
     {
         IReadOnlyList<LocalPeriod> periods = query.Interval switch
         {
-            TrafficInterval.QuarterHour => calendar.QuarterHours(query.Date),
-            TrafficInterval.Hour => calendar.Hours(query.Date),
+            Granularity.QuarterHour => calendar.QuarterHours(query.Date),
+            Granularity.Hour => calendar.Hours(query.Date),
             _ => [calendar.Day(query.Date)],
         };
 
@@ -41,16 +41,15 @@ public sealed class FootfallReports(Func<TimeBucket, TimeBucket, BucketCounts> c
     public LocationAnalytics Analytics(BucketWindow window)
     {
         var days = calendar.Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), Granularity.Day)
-            .Select(day =>
-            {
-                var counts = countsBetween(day.First, day.EndExclusive);
-                return new AnalyticsDay(day.Date, counts.Visitors, counts.DwellMs, counts.Conversions,
-                    PeakHours(VisitorsByHour(day.First, day.EndExclusive)));
-            })
+            .Select(day => new AnalyticsDay(day.Date, Figures(day.First, day.EndExclusive)))
             .ToArray();
-        var total = countsBetween(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket));
-        return new LocationAnalytics(total.Visitors, total.DwellMs, total.Conversions,
-            PeakHours(VisitorsByHour(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket))), days);
+        return new LocationAnalytics(Figures(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket)), days);
+    }
+
+    private VisitFigures Figures(TimeBucket first, TimeBucket end)
+    {
+        var counts = countsBetween(first, end);
+        return new VisitFigures(counts.Visitors, counts.DwellMs, counts.Conversions, PeakHours(VisitorsByHour(first, end)));
     }
 
     /// <summary>A heatmap's summary: visitors, the local hour and the weekday with most visitors (ties: earliest).</summary>

@@ -31,6 +31,12 @@ public sealed class LocalCalendar
         return false;
     }
 
+    /// <summary>
+    /// The calendar of a stored zone, or UTC for an id this machine does not know: zones are checked when they are
+    /// set, so the fallback only serves a machine whose zone database lacks one.
+    /// </summary>
+    public static LocalCalendar For(string ianaId) => TryFind(ianaId, out var calendar) ? calendar : Utc;
+
     public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
 
     /// <summary>A bucket's start in local time, carrying the offset in force.</summary>

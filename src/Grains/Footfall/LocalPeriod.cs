@@ -1,16 +1,5 @@
 namespace HeatmapSaas.Grains.Footfall;
 
-/// <summary>How finely a report cuts time; every size is a whole run of 15-minute buckets in the local zone.</summary>
-public enum Granularity
-{
-    QuarterHour,
-    Hour,
-    Day,
-
-    /// <summary>ISO weeks, Monday to Sunday.</summary>
-    Week,
-}
-
 /// <summary>
 /// One local period as a run of buckets. <see cref="Start"/> is the period's nominal local start with the offset in
 /// force (an hour's start, or local midnight for days and weeks) even when a report window clips the period, so a

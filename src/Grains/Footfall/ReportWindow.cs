@@ -34,6 +34,17 @@ public sealed partial record ReportWindow(TimeBucket First, TimeBucket EndExclus
 
     public DateTimeOffset End => EndExclusive.Start;
 
+    /// <summary>The window as grain calls take it.</summary>
+    public HeatmapSaas.Ingest.BucketWindow Buckets => new(First.Index, EndExclusive.Index);
+
+    /// <summary>
+    /// The checks of <see cref="TryParse"/> that need no zone: each bound present, well formed and in range. The API
+    /// runs them as a request binds, before it knows the zone of what is reported on.
+    /// </summary>
+    public static bool TryCheckBounds(string? startDate, string? endDate, out ReportWindowError? error) =>
+        TryParseBound(startDate, StartParameter, isEnd: false, LocalCalendar.Utc, out _, out error)
+        && TryParseBound(endDate, EndParameter, isEnd: true, LocalCalendar.Utc, out _, out error);
+
     public static bool TryParse(
         string? startDate,
         string? endDate,
@@ -85,7 +96,7 @@ public sealed partial record ReportWindow(TimeBucket First, TimeBucket EndExclus
         }
 
         text = text.Trim();
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (Instants.TryParseDate(text, out var date))
         {
             if (!InRange(date))
             {

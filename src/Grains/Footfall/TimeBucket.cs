@@ -41,5 +41,5 @@ public readonly record struct TimeBucket(long Index) : IComparable<TimeBucket>
 
     public int CompareTo(TimeBucket other) => Index.CompareTo(other.Index);
 
-    public override string ToString() => Start.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+    public override string ToString() => Instants.Utc(Start);
 }

@@ -24,6 +24,7 @@ public sealed class HeatmapGrainState
 public sealed class HeatmapGrain(
     [PersistentState("heatmap", StorageNames.Default)] IPersistentState<HeatmapGrainState> state,
     IOptions<LiveOptions> liveOptions,
+    IOptions<MemoryOptions> memory,
     TimeProvider clock,
     ILogger<HeatmapGrain> logger)
     : Grain, IHeatmapGrain, IRemindable
@@ -113,7 +114,7 @@ public sealed class HeatmapGrain(
         var heatmap = Owned(tenantId);
         var view = await ViewAsync();
         Live.Subscribe(observer);
-        var calendar = LocalCalendar.TryFind(heatmap.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
+        var calendar = LocalCalendar.For(heatmap.TimeZone);
         var today = calendar.Day(calendar.Today(clock.GetUtcNow()));
         await HoldAsync(view, today.First.Index);
         var frames = new List<HeatmapFrame>();
@@ -166,7 +167,7 @@ public sealed class HeatmapGrain(
         view.GridOf(bucket.Index) is { } grid ? view.Shown(grid.Max) : 0,
         _newestTs);
 
-    public async Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity)
+    public async Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, Granularity granularity)
     {
         var heatmap = Owned(tenantId);
 
@@ -174,13 +175,8 @@ public sealed class HeatmapGrain(
         var summaryCall = GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).GetVisitorSummaryAsync(tenantId, window, heatmap.TimeZone);
         var locationCall = GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationAsync(heatmap.LocationId);
         var view = await ViewAsync();
-        var calendar = LocalCalendar.TryFind(heatmap.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
-        var periods = calendar.Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), granularity switch
-        {
-            HeatmapGranularity.Day => Granularity.Day,
-            HeatmapGranularity.Week => Granularity.Week,
-            _ => Granularity.Hour,
-        });
+        var calendar = LocalCalendar.For(heatmap.TimeZone);
+        var periods = calendar.Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), granularity);
         if (periods.Count > 0)
         {
             await HoldAsync(view, periods[0].First.Index);
@@ -207,11 +203,10 @@ public sealed class HeatmapGrain(
         }
 
         var heatmap = state.State.Heatmap!;
-        HeatmapTypes.TryParse(heatmap.Type, out var type);
-        var view = new HeatmapView(heatmap.CellSize, type);
+        var view = new HeatmapView(heatmap.CellSize, heatmap.HeatmapType);
         var liveFrom = LiveFrom();
         view.Fill(await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId)
-            .GetGridsAsync(heatmap.TenantId, heatmap.Type, new BucketWindow(liveFrom, long.MaxValue)), liveFrom);
+            .GetGridsAsync(heatmap.TenantId, heatmap.HeatmapType, new BucketWindow(liveFrom, long.MaxValue)), liveFrom);
         return _view = view;
     }
 
@@ -258,7 +253,7 @@ public sealed class HeatmapGrain(
             {
                 heatmap_id = heatmap.Id,
                 new_data_points = notice.NewDataPoints,
-                last_update = notice.LastUpdate is { } last ? WebhookPayload.Instant(last) : null,
+                last_update = notice.LastUpdate is { } last ? Instants.Utc(last) : null,
             }));
         updates.MarkSent(notice.NewDataPoints, now);
         await state.WriteStateAsync();
@@ -273,13 +268,13 @@ public sealed class HeatmapGrain(
     }
 
     /// <summary>The first bucket the view keeps in memory as time passes.</summary>
-    private long LiveFrom() => TimeBucket.Of(clock.GetUtcNow() - liveOptions.Value.HeatmapWindow).Index;
+    private long LiveFrom() => TimeBucket.Of(clock.GetUtcNow() - memory.Value.HeatmapWindow).Index;
 
     /// <summary>Moves the live window forward and lets an unused recalled stretch go, so memory stays bounded.</summary>
     private void KeepBounded(HeatmapView view)
     {
         view.Trim(LiveFrom());
-        if (view.HasRecall && clock.GetUtcNow() - _recallUsedAt > liveOptions.Value.RecallIdle)
+        if (view.HasRecall && clock.GetUtcNow() - _recallUsedAt > memory.Value.RecallIdle)
         {
             view.ForgetRecall();
         }
@@ -297,7 +292,7 @@ public sealed class HeatmapGrain(
 
         var heatmap = state.State.Heatmap!;
         var snapshot = await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId)
-            .GetGridsAsync(heatmap.TenantId, heatmap.Type, new BucketWindow(first, view.LiveFrom));
+            .GetGridsAsync(heatmap.TenantId, heatmap.HeatmapType, new BucketWindow(first, view.LiveFrom));
         view.Recall(snapshot, first);
     }
 

@@ -103,9 +103,8 @@ public sealed class LandingAnalyticsGrain(
         }
 
         // A tenant's zone is fixed at creation; an id this machine does not know would have been refused then.
-        LocalCalendar.TryFind(profile.TimeZone, out var calendar);
-        _calendar = calendar;
-        return calendar;
+        _calendar = LocalCalendar.For(profile.TimeZone);
+        return _calendar;
     }
 
     private void Compact(DateOnly today)

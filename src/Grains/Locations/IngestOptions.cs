@@ -26,15 +26,6 @@ public sealed class IngestOptions
     /// <summary>How often a checkpoint also runs the log's cleaner (which deletes only rows past <see cref="MaxEventAge"/>).</summary>
     public TimeSpan LogCleanInterval { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Buckets older than this leave grain memory for the history store (once no open track pins them).</summary>
-    public TimeSpan LiveWindow { get; set; } = TimeSpan.FromDays(2);
-
-    /// <summary>
-    /// Base grids of buckets older than this leave grain memory for the history store ahead of their bucket's counts:
-    /// they are most of a location's memory, and only a heatmap's backfill or recall reads them.
-    /// </summary>
-    public TimeSpan GridWindow { get; set; } = TimeSpan.FromHours(1);
-
     /// <summary>Gateways a location remembers (<c>/gateways</c>); past it the least recently seen is forgotten.</summary>
     public int MaxGateways { get; set; } = 1_000;
 

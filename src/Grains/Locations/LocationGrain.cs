@@ -50,6 +50,7 @@ public sealed class LocationGrain(
     IHistoryStore history,
     IOptions<IngestOptions> options,
     IOptions<LiveOptions> liveOptions,
+    IOptions<MemoryOptions> memory,
     ILogger<LocationGrain> logger,
     TimeProvider clock) : Grain, ILocationGrain
 {
@@ -274,7 +275,7 @@ public sealed class LocationGrain(
     public async Task<TrafficRow[]> GetTrafficAsync(long tenantId, TrafficQuery query)
     {
         var zone = Owned(tenantId).TimeZone;
-        var calendar = CalendarOf(zone);
+        var calendar = LocalCalendar.For(zone);
         var day = calendar.Day(query.Date);
         return (await ReportsAsync(zone, day.First.Index, day.EndExclusive.Index)).Traffic(query);
     }
@@ -311,7 +312,7 @@ public sealed class LocationGrain(
     private LocationCounters Counters()
     {
         var now = clock.GetUtcNow();
-        var calendar = CalendarOf(state.State.Location!.TimeZone);
+        var calendar = LocalCalendar.For(state.State.Location!.TimeZone);
         var today = calendar.Day(calendar.Today(now));
         var counts = _ledger.CountsBetween(today.First, today.EndExclusive);
         var online = state.State.Gateways.Values.Count(g => now - g.LastSeen <= liveOptions.Value.GatewayOnlineWindow);
@@ -347,10 +348,9 @@ public sealed class LocationGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType, BucketWindow window)
+    public async Task<GridSnapshot> GetGridsAsync(long tenantId, HeatmapType type, BucketWindow window)
     {
         _ = Owned(tenantId);
-        HeatmapTypes.TryParse(heatmapType, out var type);
         // Read the position and live grids in one synchronous stretch, so they describe the same moment; the history
         // read stops at the boundary seen then, so buckets closed while it runs are not read twice.
         var position = _appliedPosition;
@@ -434,8 +434,7 @@ public sealed class LocationGrain(
 
         return Task.WhenAll(state.State.Heatmaps.Select(heatmap =>
         {
-            HeatmapTypes.TryParse(heatmap.Type, out var type);
-            var changes = effect.Grids.Where(g => g.Type == type)
+            var changes = effect.Grids.Where(g => g.Type == heatmap.HeatmapType)
                 .Select(g => new BucketCells(g.Bucket.Index, CellsOf(g.Added), g.Samples))
                 .ToArray();
             return GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ApplyAsync(position, changes, effect.NewestTs);
@@ -515,7 +514,7 @@ public sealed class LocationGrain(
     /// </summary>
     private async Task CloseOldBucketsAsync(DateTimeOffset now)
     {
-        var closing = _ledger.ClosableBefore(TimeBucket.Of(now - _options.LiveWindow), TimeBucket.Of(now - _options.GridWindow));
+        var closing = _ledger.ClosableBefore(TimeBucket.Of(now - memory.Value.LiveWindow), TimeBucket.Of(now - memory.Value.GridWindow));
         if (closing.IsEmpty)
         {
             return;
@@ -548,7 +547,7 @@ public sealed class LocationGrain(
     {
         var now = clock.GetUtcNow();
         var month = RollupStream.MonthOf(now);
-        var calendar = LocalCalendar.TryFind(state.State.Location!.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
+        var calendar = LocalCalendar.For(state.State.Location!.TimeZone);
         var today = calendar.Day(calendar.Today(now));
         var thisMonth = state.State.UsageMonth == month;
         return new LocationUsage(LocationId, month, thisMonth ? state.State.MonthEvents : 0, thisMonth ? state.State.MonthBatches : 0,
@@ -608,7 +607,7 @@ public sealed class LocationGrain(
     {
         if (firstBucket >= state.State.HistoryBefore)
         {
-            return new FootfallReports(_ledger.CountsBetween, CalendarOf(timeZone));
+            return new FootfallReports(_ledger.CountsBetween, LocalCalendar.For(timeZone));
         }
 
         // Reads interleave: the live counts are copied, and the generation that goes with them read, before the
@@ -646,11 +645,8 @@ public sealed class LocationGrain(
             }
 
             return counts;
-        }, CalendarOf(timeZone));
+        }, LocalCalendar.For(timeZone));
     }
-
-    private static LocalCalendar CalendarOf(string timeZone) =>
-        LocalCalendar.TryFind(timeZone, out var calendar) ? calendar : LocalCalendar.Utc;
 
     private static CellValue[] CellsOf(IntensityGrid grid) =>
         grid.ToCells().Select(c => new CellValue(c.X, c.Y, c.Value)).ToArray();

@@ -25,7 +25,7 @@ public sealed class CatalogPagingTests(ClusterFixture fixture) : IClassFixture<C
         // Heatmaps created late, for stores on every page: their order is creation order, not page order.
         foreach (var i in new[] { stores - 1, 0, CatalogGrain.PageSize + 3, 1 })
         {
-            await catalog.CreateHeatmapAsync(new HeatmapDraft($"Flow {i}", locations[i].Id, "customer_flow", null, 3600, 10));
+            await catalog.CreateHeatmapAsync(new HeatmapDraft($"Flow {i}", locations[i].Id, HeatmapType.CustomerFlow, null, 3600, 10));
         }
 
         await catalog.DeleteLocationAsync(locations[2].Slug);

@@ -195,9 +195,11 @@ public class LocalCalendarTests
     }
 
     [Fact]
-    public void An_unknown_zone_is_not_found()
+    public void An_unknown_zone_is_not_found_and_reads_as_utc()
     {
         Assert.False(LocalCalendar.TryFind("Mars/Olympus_Mons", out _));
+        Assert.Same(LocalCalendar.Utc, LocalCalendar.For("Mars/Olympus_Mons"));
+        Assert.Equal("America/New_York", LocalCalendar.For("America/New_York").Zone.Id);
     }
 
     [Fact]

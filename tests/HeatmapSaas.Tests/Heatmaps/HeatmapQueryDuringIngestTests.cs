@@ -36,12 +36,12 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
         {
             for (var q = 0; q < Batches; q++)
             {
-                await grain.GetDataAsync(tenant, window, HeatmapGranularity.Hour);
+                await grain.GetDataAsync(tenant, window, Granularity.Hour);
             }
         });
         await Task.WhenAll(ingest, questions);
 
-        var data = await grain.GetDataAsync(tenant, window, HeatmapGranularity.Hour);
+        var data = await grain.GetDataAsync(tenant, window, Granularity.Hour);
         Assert.Equal(Batches, data.Points.Sum(p => (long)p.Count));
         Assert.Equal(Batches, data.Summary.TotalVisitors);
     }
@@ -66,7 +66,7 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
         {
             for (var q = 0; q < Rounds; q++)
             {
-                await grain.GetDataAsync(tenant, new BucketWindow(now - 4, now + 1), HeatmapGranularity.Hour);
+                await grain.GetDataAsync(tenant, new BucketWindow(now - 4, now + 1), Granularity.Hour);
             }
         });
         await Task.WhenAll(edits, questions);
@@ -79,6 +79,6 @@ public sealed class HeatmapQueryDuringIngestTests(ClusterFixture fixture) : ICla
         var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant(name, Plan.Pro, "UTC"))).Tenant.Id;
         var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
         var location = await catalog.CreateLocationAsync(new LocationDraft($"{name} Store", null, "retail", null, null, null, "UTC", null, null, null, null));
-        return (tenant, catalog, location, await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10)));
+        return (tenant, catalog, location, await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, HeatmapType.CustomerFlow, null, 3600, 10)));
     }
 }

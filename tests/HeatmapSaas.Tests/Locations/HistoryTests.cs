@@ -20,7 +20,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("History", Plan.Pro, "UTC"))).Tenant.Id;
         var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
         var location = await catalog.CreateLocationAsync(new LocationDraft("Old Store", null, "retail", null, null, null, "UTC", null, null, null, null));
-        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10));
+        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, HeatmapType.CustomerFlow, null, 3600, 10));
         var grain = fixture.Grains.GetGrain<ILocationGrain>(location.Id);
         var ts = fixture.Clock.GetUtcNow().AddHours(-1).ToUnixTimeMilliseconds();
         await grain.IngestAsync(tenant, new SensorBatch("old-1", null,
@@ -31,7 +31,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         ], []));
 
         var date = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(ts).UtcDateTime);
-        var query = new TrafficQuery(TrafficMetric.Engagements, date, TrafficInterval.Day, null);
+        var query = new TrafficQuery(TrafficMetric.Engagements, date, Granularity.Day, null);
         var before = await grain.GetTrafficAsync(tenant, query);
         Assert.Equal(1, Assert.Single(before).Count);
 
@@ -47,11 +47,11 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         var after = await grain.GetTrafficAsync(tenant, query);
         Assert.Equal(before, after);
         var window = new BucketWindow(TimeBucket.OfMs(ts).Index, TimeBucket.OfMs(ts).Index + 4);
-        Assert.Equal(1, (await grain.GetAnalyticsAsync(tenant, window)).Visitors);
+        Assert.Equal(1, (await grain.GetAnalyticsAsync(tenant, window)).Total.Visitors);
 
         // A heatmap activated afterwards backfills from the history too.
         await fixture.Cluster.DeactivateAsync(fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id));
-        var data = await fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id).GetDataAsync(tenant, window, HeatmapGranularity.Hour);
+        var data = await fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id).GetDataAsync(tenant, window, Granularity.Hour);
         Assert.Equal(2, data.Points.Length);
     }
 
@@ -61,7 +61,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         var tenant = (await fixture.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("Grids", Plan.Pro, "UTC"))).Tenant.Id;
         var catalog = fixture.Grains.GetGrain<ICatalogGrain>(tenant);
         var location = await catalog.CreateLocationAsync(new LocationDraft("Grid Store", null, "retail", null, null, null, "UTC", null, null, null, null));
-        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10));
+        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, HeatmapType.CustomerFlow, null, 3600, 10));
         var grain = fixture.Grains.GetGrain<ILocationGrain>(location.Id);
         // A minute into a bucket 40 minutes back: all of it in one bucket, younger than the grid window.
         var ts = TimeBucket.Of(fixture.Clock.GetUtcNow().AddMinutes(-40)).StartMs + 60_000;
@@ -73,7 +73,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         ], []));
         var window = new BucketWindow(TimeBucket.OfMs(ts).Index - 4, TimeBucket.OfMs(ts).Index + 4);
         var heatmapGrain = fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id);
-        var before = await heatmapGrain.GetDataAsync(tenant, window, HeatmapGranularity.Hour);
+        var before = await heatmapGrain.GetDataAsync(tenant, window, Granularity.Hour);
         Assert.Equal(2, before.Points.Length);
 
         // Two hours on, the grids are past the grid window: they move to the history store as a part with no
@@ -91,19 +91,19 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         var part = Assert.Single(stored);
         Assert.Equal(BucketCounts.Zero, part.Counts);
         Assert.Equal(2, part.Grids[HeatmapType.CustomerFlow].Count);
-        Assert.Equal(1, (await grain.GetAnalyticsAsync(tenant, window)).Visitors);
+        Assert.Equal(1, (await grain.GetAnalyticsAsync(tenant, window)).Total.Visitors);
 
         // A heatmap activated now backfills the moved grids; a late sample into the same bucket adds to them.
         await fixture.Cluster.DeactivateAsync(heatmapGrain);
-        Assert.Equal(before.Points, (await heatmapGrain.GetDataAsync(tenant, window, HeatmapGranularity.Hour)).Points);
+        Assert.Equal(before.Points, (await heatmapGrain.GetDataAsync(tenant, window, Granularity.Hour)).Points);
         await grain.IngestAsync(tenant, new SensorBatch("grid-2", null,
         [
             new SensorReading(0, ReadingKind.Position, "b", ts + 1_000, 15, 15, 0, null),
             new SensorReading(1, ReadingKind.TrackEnd, "b", ts + 2_000, 0, 0, 0, null),
         ], []));
         await fixture.Cluster.DeactivateAsync(heatmapGrain);
-        var after = await heatmapGrain.GetDataAsync(tenant, window, HeatmapGranularity.Hour);
+        var after = await heatmapGrain.GetDataAsync(tenant, window, Granularity.Hour);
         Assert.Equal([2, 1], after.Points.Select(p => (long)p.Count).ToArray());
-        Assert.Equal(2, (await grain.GetAnalyticsAsync(tenant, window)).Visitors);
+        Assert.Equal(2, (await grain.GetAnalyticsAsync(tenant, window)).Total.Visitors);
     }
 }

@@ -30,7 +30,7 @@ public sealed class InterleavedReadTests
             new SensorReading(2, ReadingKind.TrackEnd, "a", ts + 13_000, 0, 0, 0, null),
         ], []));
         var query = new TrafficQuery(TrafficMetric.Engagements, DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(ts).UtcDateTime),
-            TrafficInterval.Day, null);
+            Granularity.Day, null);
 
         run.Clock.Advance(TimeSpan.FromSeconds(1));
         await history.Entered.WaitAsync(TimeSpan.FromSeconds(30));
