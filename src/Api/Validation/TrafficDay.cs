@@ -1,5 +1,5 @@
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Grains.Footfall;
 using Microsoft.AspNetCore.Mvc;
 
 namespace HeatmapSaas.Api.Validation;

@@ -35,7 +35,7 @@ public sealed partial record ReportWindow(TimeBucket First, TimeBucket EndExclus
     public DateTimeOffset End => EndExclusive.Start;
 
     /// <summary>The window as grain calls take it.</summary>
-    public HeatmapSaas.Ingest.BucketWindow Buckets => new(First.Index, EndExclusive.Index);
+    public HeatmapSaas.Footfall.BucketWindow Buckets => new(First.Index, EndExclusive.Index);
 
     /// <summary>
     /// The checks of <see cref="TryParse"/> that need no zone: each bound present, well formed and in range. The API

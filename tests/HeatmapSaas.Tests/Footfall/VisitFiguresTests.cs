@@ -1,4 +1,4 @@
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
 
 namespace HeatmapSaas.Tests.Footfall;
 
