@@ -68,8 +68,7 @@ public static class HeatmapEndpoints
         };
         var heatmap = await Catalog(grains, caller).GetHeatmapAsync(id);
         var window = ReportPeriod.Parse(start_date, end_date, heatmap.TimeZone);
-        var data = await grains.GetGrain<IHeatmapGrain>(id)
-            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), step);
+        var data = await grains.GetHeatmapDataAsync(caller.TenantId, heatmap, new BucketWindow(window.First.Index, window.EndExclusive.Index), step);
 
         if (CsvExport.Wanted(request))
         {
@@ -89,12 +88,11 @@ public static class HeatmapEndpoints
     private static async Task<FileContentHttpResult> Image(
         string id, string? start_date, string? end_date, Caller caller, IGrainFactory grains)
     {
-        var catalog = Catalog(grains, caller);
-        var heatmap = await catalog.GetHeatmapAsync(id);
+        var heatmap = await Catalog(grains, caller).GetHeatmapAsync(id);
         var window = ReportPeriod.Parse(start_date, end_date, heatmap.TimeZone);
-        var data = await grains.GetGrain<IHeatmapGrain>(id)
-            .GetDataAsync(caller.TenantId, new BucketWindow(window.First.Index, window.EndExclusive.Index), HeatmapGranularity.Week);
-        var floor = (await catalog.GetLocationAsync(heatmap.LocationId)).FloorPlan;
+        var data = await grains.GetHeatmapDataAsync(
+            caller.TenantId, heatmap, new BucketWindow(window.First.Index, window.EndExclusive.Index), HeatmapGranularity.Week);
+        var floor = heatmap.Floor ?? FloorPlan.Default;
         var floorPlanImage = await grains.GetGrain<IFloorPlanGrain>(heatmap.LocationId).GetAsync(caller.TenantId);
         return TypedResults.File(
             HeatmapImage.RenderPng(data.Points, floor.Width, floor.Height, heatmap.CellSize, floorPlanImage?.Bytes), "image/png");

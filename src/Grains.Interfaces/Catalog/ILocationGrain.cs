@@ -28,10 +28,7 @@ public interface ILocationGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<LocationAnalytics> GetAnalyticsAsync(long tenantId, BucketWindow window);
 
-    /// <summary>A heatmap's summary. A heatmap grain asks for it in the middle of answering, while this grain may be
-    /// awaiting that same heatmap's ApplyAsync during an ingest: without interleaving the two wait on each other until
-    /// the call times out. It only reads, and the ledger changes in synchronous stretches, so a read between them is
-    /// a consistent one.</summary>
+    /// <summary>The visitor summary beside a heatmap's answer (the API asks both side by side).</summary>
     [AlwaysInterleave]
     Task<VisitorSummary> GetVisitorSummaryAsync(long tenantId, BucketWindow window, string timeZone);
 
@@ -40,23 +37,27 @@ public interface ILocationGrain : IGrainWithStringKey
     /// <summary>What the location last published on the tenant's roll-up stream, computed now.</summary>
     Task<HeatmapSaas.Tenants.LocationUsage> GetUsageAsync(long tenantId);
 
-    /// <summary>A heatmap of this location starts (or stops) following its batches.</summary>
-    Task AttachHeatmapAsync(Heatmap heatmap);
+    /// <summary>The catalog links a heatmap to this location: from now on each batch's cells of that type are
+    /// forwarded to it.</summary>
+    Task FollowAsync(string heatmapId, string heatmapType);
 
-    Task DetachHeatmapAsync(string heatmapId);
+    Task UnfollowAsync(string heatmapId);
 
     /// <summary>Today's counters now; the observer then gets changes, coalesced, until it unsubscribes or expires.</summary>
     Task<LocationCounters> SubscribeAsync(long tenantId, ILiveObserver observer);
 
     Task UnsubscribeAsync(ILiveObserver observer);
 
-    /// <summary>The base grids of one type in a window of buckets with the log position they reflect, for a heatmap's
-    /// backfill or recall. It may run while this grain awaits that heatmap, so it interleaves; it only reads.</summary>
-    [AlwaysInterleave]
-    Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType, BucketWindow window);
+    /// <summary>Sends a heatmap of this location the base grids its view wants (<see cref="GridsWanted"/>), as of
+    /// the applied log position. Not interleaved, on purpose: no batch is applied between the snapshot and its
+    /// delivery, so the heatmap then gets exactly the deltas the snapshot lacks.</summary>
+    Task FeedHeatmapAsync(long tenantId, string heatmapId, BucketWindow window);
 }
 
-/// <summary>One heatmap: a view over its location's data at its own cell size and zone.</summary>
+/// <summary>
+/// One heatmap: a view over its location's data at its own cell size and zone. It calls no location or catalog:
+/// its configuration comes from the catalog, its grids from its location (deltas and snapshots).
+/// </summary>
 public interface IHeatmapGrain : IGrainWithStringKey
 {
     Task ConfigureAsync(Heatmap heatmap);
@@ -66,10 +67,15 @@ public interface IHeatmapGrain : IGrainWithStringKey
     /// <summary>The base-grid cells one batch added, at its log position. One call per batch, never per event.</summary>
     Task ApplyAsync(long position, BucketCells[] changes, DateTimeOffset? newestTs);
 
-    /// <summary>Today's picture (local buckets of the heatmap's zone); the observer then gets coalesced updates.</summary>
-    Task<HeatmapFrame[]> SubscribeAsync(long tenantId, ILiveObserver observer);
+    /// <summary>The base grids its location snapshotted for it (<see cref="ILocationGrain.FeedHeatmapAsync"/>):
+    /// the live part when <paramref name="window"/> is open-ended, else a recalled stretch before it.</summary>
+    Task FillAsync(GridSnapshot snapshot, BucketWindow window);
+
+    /// <summary>Today's picture (local buckets of the heatmap's zone); the observer then gets coalesced updates. An
+    /// answer naming wanted grids subscribes nobody: feed them and ask again (<see cref="HeatmapQueries"/>).</summary>
+    Task<ViewAnswer<HeatmapFrame[]>> SubscribeAsync(long tenantId, ILiveObserver observer);
 
     Task UnsubscribeAsync(ILiveObserver observer);
 
-    Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity);
+    Task<ViewAnswer<HeatmapPointSet>> GetPointsAsync(long tenantId, BucketWindow window, HeatmapGranularity granularity);
 }

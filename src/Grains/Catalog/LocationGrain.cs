@@ -13,7 +13,6 @@ using HeatmapSaas.Grains.Webhooks;
 using HeatmapSaas.Webhooks;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
-using Orleans.Streams;
 
 namespace HeatmapSaas.Grains.Catalog;
 
@@ -25,6 +24,7 @@ public sealed class LocationGrainState
     [Id(1)] public byte[]? Ledger { get; set; }
     [Id(2)] public long AppliedPosition { get; set; }
     [Id(3)] public Dictionary<string, GatewayStatus> Gateways { get; set; } = [];
+    /// <summary>Read once, into <see cref="Following"/>, from state written when the location kept whole heatmap records.</summary>
     [Id(4)] public List<Heatmap> Heatmaps { get; set; } = [];
     /// <summary>Accepted events and batches of the UTC month <see cref="UsageMonth"/>, for the tenant's usage.</summary>
     [Id(5)] public string UsageMonth { get; set; } = "";
@@ -38,6 +38,8 @@ public sealed class LocationGrainState
     [Id(10)] public long GridHistoryBefore { get; set; } = long.MinValue;
     /// <summary>Occupancy went above capacity and has not yet come back below the alarm's margin.</summary>
     [Id(11)] public bool OverCapacity { get; set; }
+    /// <summary>The heatmaps the catalog linked to this location, by id, with the type whose cells they follow.</summary>
+    [Id(12)] public Dictionary<string, string> Following { get; set; } = [];
 }
 
 /// <summary>
@@ -68,12 +70,9 @@ public sealed class LocationGrain(
     private bool _logAhead;
     private IGrainTimer? _ticker;
     private CheckpointCadence _cadence = null!;
-    private LocationUsage? _published;
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan SlowTickInterval = TimeSpan.FromMinutes(1);
-    // The tick's slower duties: totals to publish once something changed, and when to look again regardless.
-    private bool _usageStale = true;
-    private DateTimeOffset _usageRecheck;
+    // The tick's slower duty: when to look for old buckets and forgotten gateways again.
     private DateTimeOffset _closingRecheck;
 
     private string LocationId => this.GetPrimaryKeyString();
@@ -90,7 +89,12 @@ public sealed class LocationGrain(
         }
 
         StartTicking();
+        foreach (var heatmap in state.State.Heatmaps)
+        {
+            state.State.Following[heatmap.Id] = heatmap.Type;
+        }
 
+        state.State.Heatmaps.Clear();
         var rules = RulesOf(location);
         if (state.State.Ledger is { } bytes)
         {
@@ -334,35 +338,42 @@ public sealed class LocationGrain(
         return Task.FromResult(GatewayBook.SeenSince(state.State.Gateways, clock.GetUtcNow() - _options.GatewayRetention));
     }
 
-    public async Task AttachHeatmapAsync(Heatmap heatmap)
+    public async Task FollowAsync(string heatmapId, string heatmapType)
     {
-        state.State.Heatmaps.RemoveAll(h => h.Id == heatmap.Id);
-        state.State.Heatmaps.Add(heatmap);
+        state.State.Following[heatmapId] = heatmapType;
         await state.WriteStateAsync();
     }
 
-    public async Task DetachHeatmapAsync(string heatmapId)
+    public async Task UnfollowAsync(string heatmapId)
     {
-        state.State.Heatmaps.RemoveAll(h => h.Id == heatmapId);
-        await state.WriteStateAsync();
+        if (state.State.Following.Remove(heatmapId))
+        {
+            await state.WriteStateAsync();
+        }
     }
 
-    public async Task<GridSnapshot> GetGridsAsync(long tenantId, string heatmapType, BucketWindow window)
+    public async Task FeedHeatmapAsync(long tenantId, string heatmapId, BucketWindow window)
     {
         _ = Owned(tenantId);
+        if (state.State.Following.TryGetValue(heatmapId, out var type))
+        {
+            await GrainFactory.GetGrain<IHeatmapGrain>(heatmapId).FillAsync(await GridsAsync(type, window), window);
+        }
+    }
+
+    /// <summary>The base grids of one type in a window of buckets, with the log position they reflect.</summary>
+    private async Task<GridSnapshot> GridsAsync(string heatmapType, BucketWindow window)
+    {
         HeatmapTypes.TryParse(heatmapType, out var type);
-        // Read the position and live grids in one synchronous stretch, so they describe the same moment; the history
-        // read stops at the boundary seen then, so buckets closed while it runs are not read twice.
         var position = _appliedPosition;
         var historyBefore = Math.Max(state.State.HistoryBefore, state.State.GridHistoryBefore);
-        var historyGeneration = state.State.HistoryGeneration;
         var live = _ledger.LiveBuckets()
             .Where(b => b.Time.Index >= window.FirstBucket && b.Time.Index < window.EndBucket)
             .Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grid(type)), 0)).ToList();
         if (historyBefore != long.MinValue && window.FirstBucket < historyBefore)
         {
             var stored = await history.ReadAsync(LocationId, new TimeBucket(Math.Max(window.FirstBucket, long.MinValue / 2)),
-                new TimeBucket(Math.Min(window.EndBucket, historyBefore)), historyGeneration);
+                new TimeBucket(Math.Min(window.EndBucket, historyBefore)), state.State.HistoryGeneration);
             live.AddRange(stored.Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grids[type]), 0)));
         }
 
@@ -408,8 +419,7 @@ public sealed class LocationGrain(
             return null;
         }
 
-        _usageStale = true;
-        var month = RollupStream.MonthOf(entry.ReceivedAt);
+        var month = UsageMonth.Of(entry.ReceivedAt);
         if (month != state.State.UsageMonth)
         {
             (state.State.UsageMonth, state.State.MonthEvents, state.State.MonthBatches) = (month, 0, 0);
@@ -427,18 +437,18 @@ public sealed class LocationGrain(
 
     private Task ForwardToHeatmapsAsync(long position, BatchEffect effect)
     {
-        if (effect.Grids.Count == 0 || state.State.Heatmaps.Count == 0)
+        if (effect.Grids.Count == 0 || state.State.Following.Count == 0)
         {
             return Task.CompletedTask;
         }
 
-        return Task.WhenAll(state.State.Heatmaps.Select(heatmap =>
+        return Task.WhenAll(state.State.Following.Select(heatmap =>
         {
-            HeatmapTypes.TryParse(heatmap.Type, out var type);
+            HeatmapTypes.TryParse(heatmap.Value, out var type);
             var changes = effect.Grids.Where(g => g.Type == type)
                 .Select(g => new BucketCells(g.Bucket.Index, CellsOf(g.Added), g.Samples))
                 .ToArray();
-            return GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ApplyAsync(position, changes, effect.NewestTs);
+            return GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Key).ApplyAsync(position, changes, effect.NewestTs);
         }));
     }
 
@@ -455,18 +465,12 @@ public sealed class LocationGrain(
         if (_ledger.IdleExpiryDue <= now && _ledger.ExpireIdle(now).TracksEnded > 0)
         {
             Live.MarkChanged(CountersPush);
-            _usageStale = true;
-            await WatchCapacityAsync(); // emptying re-arms the alarm
+                await WatchCapacityAsync(); // emptying re-arms the alarm
         }
 
-        if (state.State.Location is not { } location)
+        if (state.State.Location is null)
         {
             return;
-        }
-
-        if (_usageStale || now >= _usageRecheck)
-        {
-            await PublishUsageAsync(location, now);
         }
 
         if (_logAhead)
@@ -491,20 +495,6 @@ public sealed class LocationGrain(
             _closingRecheck = now + SlowTickInterval;
             GatewayBook.ForgetUnseenSince(state.State.Gateways, now - _options.GatewayRetention);
             await CloseOldBucketsAsync(now);
-        }
-    }
-
-    private async Task PublishUsageAsync(Location location, DateTimeOffset now)
-    {
-        _usageStale = false;
-        _usageRecheck = now + SlowTickInterval;
-        var usage = CurrentUsage();
-        if (usage != _published)
-        {
-            await this.GetStreamProvider(RollupStream.Provider)
-                .GetStream<LocationUsage>(StreamId.Create(RollupStream.Namespace, location.TenantId))
-                .OnNextAsync(usage);
-            _published = usage;
         }
     }
 
@@ -547,7 +537,7 @@ public sealed class LocationGrain(
     private LocationUsage CurrentUsage()
     {
         var now = clock.GetUtcNow();
-        var month = RollupStream.MonthOf(now);
+        var month = UsageMonth.Of(now);
         var calendar = LocalCalendar.TryFind(state.State.Location!.TimeZone, out var zone) ? zone : LocalCalendar.Utc;
         var today = calendar.Day(calendar.Today(now));
         var thisMonth = state.State.UsageMonth == month;
