@@ -68,9 +68,54 @@ public sealed class Bench(BenchOptions options, Progress progress)
     /// <summary>A throughput contender: a name, what it measures, and one run of it (which sets up its own state).</summary>
     private sealed record Contender(string Name, string What, string Unit, Func<string, Task<ThroughputRun>> Run);
 
+    /// <summary>The tenant of the embedded contender's latest run, whose stores the queries then ask about.</summary>
+    private sealed class EmbeddedTenant
+    {
+        public string Key { get; set; } = "";
+
+        public ProductStore[] Stores { get; set; } = [];
+    }
+
     public async Task<BenchReport> RunAsync()
     {
         var total = Stopwatch.StartNew();
+        var workload = GenerateWorkload();
+        var report = new BenchReport { Options = options, Workload = workload, Machine = MachineInfo() };
+        report.Settings["postgres"] = string.Join(' ', PostgresSettings);
+
+        // Everything is started first and stays up: the measured runs of all contenders then take turns, so the
+        // noise of a shared machine falls on all of them alike instead of on whoever ran during a busy minute.
+        var servers = new BenchServers();
+        try
+        {
+            var contenders = new List<Contender>();
+            var tenant = new EmbeddedTenant();
+            AddCeilingContenders(contenders, workload);
+            await AddHttpFloorAsync(contenders, workload, servers);
+            await AddEmbeddedAsync(contenders, workload, servers, tenant);
+            var (baseline, serverCpu) = await AddPostgresAsync(contenders, workload, servers, report);
+            await AddDurableAsync(contenders, workload, servers);
+            AddDuckDb(contenders, workload, servers);
+
+            report.IdleCpu["servers up, no data"] = await IdleCpuAsync(serverCpu);
+            await MeasureThroughputAsync(contenders, report);
+            report.IdleCpu["after the ingest runs, holding their data"] = await IdleCpuAsync(serverCpu);
+            await MeasureQueriesAsync(workload, report, servers.Product, tenant.Key, tenant.Stores, baseline, serverCpu, servers.Duck);
+        }
+        finally
+        {
+            progress.Start("stop the servers");
+            await servers.DisposeAsync();
+            progress.Finish();
+        }
+
+        report.Elapsed = total.Elapsed;
+        report.Machine["load_average_at_end"] = Cpu.LoadAverage();
+        return report;
+    }
+
+    private Workload GenerateWorkload()
+    {
         progress.Note($"HeatmapSaas bench: {options.Events:N0} events, {options.Locations} stores, {options.BatchSize:N0} events/batch, " +
                       $"{options.Reps} measured runs per contender{(options.Quick ? " (quick)" : "")}; load average {Cpu.LoadAverage()}");
         var workload = WorkloadGenerator.Generate(options, progress);
@@ -79,190 +124,152 @@ public sealed class Bench(BenchOptions options, Progress progress)
                       $"{workload.Conversions:N0} conversions; ts {workload.FirstTs:HH:mm:ss}Z..{workload.LastTs:HH:mm:ss}Z; " +
                       $"queries ask about {workload.QueryDate:yyyy-MM-dd}, heatmap {workload.HeatmapFirstDate:yyyy-MM-dd}..{workload.HeatmapLastDate:yyyy-MM-dd} ({workload.TimeZone}); " +
                       $"heatmap cells of {workload.HeatmapCellSize} units, at most {workload.MaxCellsPerBucket:N0} non-empty in one store's 15-minute bucket");
+        return workload;
+    }
 
-        var report = new BenchReport { Options = options, Workload = workload, Machine = MachineInfo() };
-        report.Settings["postgres"] = string.Join(' ', PostgresSettings);
-
-        // Everything is started first and stays up: the measured runs of all contenders then take turns, so the
-        // noise of a shared machine falls on all of them alike instead of on whoever ran during a busy minute.
-        NoOpServer? noOp = null;
-        ProductHost? product = null;
-        ProductHost? durable = null;
-        PostgresServer? postgres = null;
-        PostgresServer? durablePostgres = null;
-        NpgsqlDataSource? dataSource = null;
-        NpgsqlDataSource? durableDataSource = null;
-        DuckDbPeer? duck = null;
-        try
+    private void AddCeilingContenders(List<Contender> contenders, Workload workload)
+    {
+        if (!options.Runs("ceiling"))
         {
-            var contenders = new List<Contender>();
-            if (options.Runs("ceiling"))
-            {
-                contenders.Add(new Contender(CeilingParse, "SensorBatchParser.ParseJson only, 1 thread", "events/s",
-                    label => Timed(label, workload.Events, () => Task.FromResult(Ceiling.ParseOnly(workload, progress)))));
-                contenders.Add(new Contender(CeilingApply, "ParseJson + BatchValidator + FootfallLedger.Apply, 1 thread, no server", "events/s",
-                    label => Timed(label, workload.Events, () => Task.FromResult(Ceiling.ParseAndApply(workload, progress)))));
-            }
-
-            if (options.Runs("http"))
-            {
-                progress.Start("start no-op Kestrel");
-                noOp = await NoOpServer.StartAsync();
-                progress.Finish();
-                var server = noOp;
-                contenders.Add(new Contender(HttpFloor,
-                    $"same {options.Locations} HTTP gateways → Kestrel endpoint that only reads the body and answers 202", "events/s",
-                    async label =>
-                    {
-                        var roundTrips = new List<double>();
-                        return (await Timed(label, workload.Events, () => Gateways.SendAllAsync(
-                            server.BaseAddress, null, workload, l => $"/v1/locations/{l.Slug}/events", progress, checkReceipts: false, roundTrips)))
-                            .WithRoundTrips(roundTrips);
-                    }));
-            }
-
-            var productKey = "";
-            ProductStore[] productStores = [];
-            if (options.Runs("product"))
-            {
-                progress.Start("start the product (embedded: API + silo in this process)");
-                product = await ProductHost.StartAsync();
-                progress.Finish($"at {product.BaseAddress}");
-                var host = product;
-                contenders.Add(new Contender(Embedded,
-                    $"POST /v1/locations/{{store}}/events, {options.Locations} gateways (1 HttpClient per store, 1 batch in flight each)", "events/s",
-                    async label =>
-                    {
-                        // A fresh tenant per run (stores with the same slugs, empty grains), so no batch id repeats.
-                        (productKey, productStores) = await host.CreateTenantAsync(workload);
-                        var roundTrips = new List<double>();
-                        return (await Timed(label, workload.Events, () => Gateways.SendAllAsync(
-                            host.BaseAddress, productKey, workload, l => $"/v1/locations/{l.Slug}/events", progress, checkReceipts: true, roundTrips)))
-                            .WithRoundTrips(roundTrips);
-                    }));
-            }
-
-            PostgresBaseline? baseline = null;
-            Func<double>? serverCpu = null;
-            if (options.Runs("postgres"))
-            {
-                progress.Start("start PostgreSQL (initdb, pg_ctl)");
-                postgres = await PostgresServer.StartAsync(PostgresSettings);
-                report.Machine["postgres"] = postgres.Version;
-                progress.Finish($"PostgreSQL {postgres.Version} on port {postgres.Port}");
-                dataSource = NpgsqlDataSource.Create(postgres.ConnectionString("bench"));
-                var pg = baseline = new PostgresBaseline(dataSource, workload);
-                await pg.CreateSchemaAsync();
-                var postmaster = postgres.PostmasterPid;
-                var cpu = serverCpu = () => Cpu.TreeSeconds(postmaster);
-                contenders.Add(new Contender(CopyPerBatch,
-                    $"ParseJson + binary COPY per 1,000-event batch, {options.Locations} connections, table with index (location_id, ts)", "rows/s",
-                    async label =>
-                    {
-                        await pg.ExecuteAsync("TRUNCATE events");
-                        return await Timed(label, workload.Events, () => pg.LoadAsync(perBatch: true, "", progress), cpu);
-                    }));
-                contenders.Add(new Contender(CopyStreamed,
-                    $"ParseJson + one binary COPY per store streaming all its batches, {options.Locations} connections, same table", "rows/s",
-                    async label =>
-                    {
-                        await pg.ExecuteAsync("TRUNCATE events");
-                        return await Timed(label, workload.Events, () => pg.LoadAsync(perBatch: false, "", progress), cpu);
-                    }));
-            }
-
-            if (options.Runs("durable"))
-            {
-                progress.Start("start a durable PostgreSQL (fsync and synchronous commit on) and the product in PostgreSQL mode");
-                durablePostgres = await PostgresServer.StartAsync(DurablePostgresSettings);
-                durable = await ProductHost.StartAsync(durablePostgres.ConnectionString("product"));
-                progress.Finish($"PostgreSQL on port {durablePostgres.Port}, product at {durable.BaseAddress}");
-                var host = durable;
-                var postmaster = durablePostgres.PostmasterPid;
-                contenders.Add(new Contender(Durable,
-                    $"POST /v1/locations/{{store}}/events, PostgreSQL mode (a 202 after the batch's log row committed), {options.Locations} gateways", "events/s",
-                    async label =>
-                    {
-                        var (key, _) = await host.CreateTenantAsync(workload);
-                        var roundTrips = new List<double>();
-                        return (await Timed(label, workload.Events, () => Gateways.SendAllAsync(
-                            host.BaseAddress, key, workload, l => $"/v1/locations/{l.Slug}/events", progress, checkReceipts: true, roundTrips),
-                            () => Cpu.TreeSeconds(postmaster))).WithRoundTrips(roundTrips);
-                    }));
-                durableDataSource = NpgsqlDataSource.Create(durablePostgres.ConnectionString("bench"));
-                var pg = new PostgresBaseline(durableDataSource, workload);
-                await pg.CreateSchemaAsync();
-                contenders.Add(new Contender(DurableCopyPerBatch,
-                    "ParseJson + binary COPY per batch into the same indexed table, on the durable server", "rows/s",
-                    async label =>
-                    {
-                        await pg.ExecuteAsync("TRUNCATE events");
-                        return await Timed(label, workload.Events, () => pg.LoadAsync(perBatch: true, "", progress), () => Cpu.TreeSeconds(postmaster));
-                    }));
-            }
-
-            if (options.Runs("duckdb"))
-            {
-                var peer = duck = new DuckDbPeer(workload);
-                contenders.Add(new Contender(DuckDbPerBatch,
-                    $"ParseJson + DuckDB appender per batch (one commit each) into an in-memory table, {options.Locations} connections", "rows/s",
-                    label =>
-                    {
-                        peer.Reset();
-                        return Timed(label, workload.Events, () => peer.LoadAsync(progress));
-                    }));
-            }
-
-            report.IdleCpu["servers up, no data"] = await IdleCpuAsync(serverCpu);
-            await MeasureThroughputAsync(contenders, report);
-            report.IdleCpu["after the ingest runs, holding their data"] = await IdleCpuAsync(serverCpu);
-            await MeasureQueriesAsync(workload, report, product, productKey, productStores, baseline, serverCpu, duck);
-        }
-        finally
-        {
-            progress.Start("stop the servers");
-            duck?.Dispose();
-            if (dataSource is not null)
-            {
-                await dataSource.DisposeAsync();
-            }
-
-            if (postgres is not null)
-            {
-                await postgres.DisposeAsync();
-            }
-
-            if (durable is not null)
-            {
-                await durable.DisposeAsync();
-            }
-
-            if (durableDataSource is not null)
-            {
-                await durableDataSource.DisposeAsync();
-            }
-
-            if (durablePostgres is not null)
-            {
-                await durablePostgres.DisposeAsync();
-            }
-
-            if (product is not null)
-            {
-                await product.DisposeAsync();
-            }
-
-            if (noOp is not null)
-            {
-                await noOp.DisposeAsync();
-            }
-
-            progress.Finish();
+            return;
         }
 
-        report.Elapsed = total.Elapsed;
-        report.Machine["load_average_at_end"] = Cpu.LoadAverage();
-        return report;
+        contenders.Add(new Contender(CeilingParse, "SensorBatchParser.ParseJson only, 1 thread", "events/s",
+            label => Timed(label, workload.Events, () => Task.FromResult(Ceiling.ParseOnly(workload, progress)))));
+        contenders.Add(new Contender(CeilingApply, "ParseJson + BatchValidator + FootfallLedger.Apply, 1 thread, no server", "events/s",
+            label => Timed(label, workload.Events, () => Task.FromResult(Ceiling.ParseAndApply(workload, progress)))));
+    }
+
+    private async Task AddHttpFloorAsync(List<Contender> contenders, Workload workload, BenchServers servers)
+    {
+        if (!options.Runs("http"))
+        {
+            return;
+        }
+
+        progress.Start("start no-op Kestrel");
+        var server = servers.NoOp = await NoOpServer.StartAsync();
+        progress.Finish();
+        contenders.Add(new Contender(HttpFloor,
+            $"same {options.Locations} HTTP gateways → Kestrel endpoint that only reads the body and answers 202", "events/s",
+            async label =>
+            {
+                var roundTrips = new List<double>();
+                return (await Timed(label, workload.Events, () => Gateways.SendAllAsync(
+                    server.BaseAddress, null, workload, l => $"/v1/locations/{l.Slug}/events", progress, checkReceipts: false, roundTrips)))
+                    .WithRoundTrips(roundTrips);
+            }));
+    }
+
+    private async Task AddEmbeddedAsync(List<Contender> contenders, Workload workload, BenchServers servers, EmbeddedTenant tenant)
+    {
+        if (!options.Runs("product"))
+        {
+            return;
+        }
+
+        progress.Start("start the product (embedded: API + silo in this process)");
+        var host = servers.Product = await ProductHost.StartAsync();
+        progress.Finish($"at {host.BaseAddress}");
+        contenders.Add(new Contender(Embedded,
+            $"POST /v1/locations/{{store}}/events, {options.Locations} gateways (1 HttpClient per store, 1 batch in flight each)", "events/s",
+            async label =>
+            {
+                // A fresh tenant per run (stores with the same slugs, empty grains), so no batch id repeats.
+                (tenant.Key, tenant.Stores) = await host.CreateTenantAsync(workload);
+                var roundTrips = new List<double>();
+                return (await Timed(label, workload.Events, () => Gateways.SendAllAsync(
+                    host.BaseAddress, tenant.Key, workload, l => $"/v1/locations/{l.Slug}/events", progress, checkReceipts: true, roundTrips)))
+                    .WithRoundTrips(roundTrips);
+            }));
+    }
+
+    /// <summary>The COPY baselines on the non-durable server; returns them and the server's CPU time for the queries.</summary>
+    private async Task<(PostgresBaseline? Baseline, Func<double>? ServerCpu)> AddPostgresAsync(
+        List<Contender> contenders, Workload workload, BenchServers servers, BenchReport report)
+    {
+        if (!options.Runs("postgres"))
+        {
+            return (null, null);
+        }
+
+        progress.Start("start PostgreSQL (initdb, pg_ctl)");
+        var postgres = servers.Postgres = PostgresServer.Start(PostgresSettings);
+        postgres.CreateNamedDatabase("bench");
+        report.Machine["postgres"] = postgres.Version;
+        progress.Finish($"PostgreSQL {postgres.Version} on port {postgres.Port}");
+        servers.DataSource = NpgsqlDataSource.Create(postgres.BenchConnectionString("bench"));
+        var pg = new PostgresBaseline(servers.DataSource, workload);
+        await pg.CreateSchemaAsync();
+        var postmaster = postgres.PostmasterPid;
+        Func<double> cpu = () => Cpu.TreeSeconds(postmaster);
+        contenders.Add(new Contender(CopyPerBatch,
+            $"ParseJson + binary COPY per 1,000-event batch, {options.Locations} connections, table with index (location_id, ts)", "rows/s",
+            async label =>
+            {
+                await pg.ExecuteAsync("TRUNCATE events");
+                return await Timed(label, workload.Events, () => pg.LoadAsync(perBatch: true, "", progress), cpu);
+            }));
+        contenders.Add(new Contender(CopyStreamed,
+            $"ParseJson + one binary COPY per store streaming all its batches, {options.Locations} connections, same table", "rows/s",
+            async label =>
+            {
+                await pg.ExecuteAsync("TRUNCATE events");
+                return await Timed(label, workload.Events, () => pg.LoadAsync(perBatch: false, "", progress), cpu);
+            }));
+        return (pg, cpu);
+    }
+
+    private async Task AddDurableAsync(List<Contender> contenders, Workload workload, BenchServers servers)
+    {
+        if (!options.Runs("durable"))
+        {
+            return;
+        }
+
+        progress.Start("start a durable PostgreSQL (fsync and synchronous commit on) and the product in PostgreSQL mode");
+        var postgres = servers.DurablePostgres = PostgresServer.Start(DurablePostgresSettings);
+        postgres.CreateNamedDatabase("bench");
+        var host = servers.Durable = await ProductHost.StartAsync(postgres.BenchConnectionString("product"));
+        progress.Finish($"PostgreSQL on port {postgres.Port}, product at {host.BaseAddress}");
+        var postmaster = postgres.PostmasterPid;
+        contenders.Add(new Contender(Durable,
+            $"POST /v1/locations/{{store}}/events, PostgreSQL mode (a 202 after the batch's log row committed), {options.Locations} gateways", "events/s",
+            async label =>
+            {
+                var (key, _) = await host.CreateTenantAsync(workload);
+                var roundTrips = new List<double>();
+                return (await Timed(label, workload.Events, () => Gateways.SendAllAsync(
+                    host.BaseAddress, key, workload, l => $"/v1/locations/{l.Slug}/events", progress, checkReceipts: true, roundTrips),
+                    () => Cpu.TreeSeconds(postmaster))).WithRoundTrips(roundTrips);
+            }));
+        servers.DurableDataSource = NpgsqlDataSource.Create(postgres.BenchConnectionString("bench"));
+        var pg = new PostgresBaseline(servers.DurableDataSource, workload);
+        await pg.CreateSchemaAsync();
+        contenders.Add(new Contender(DurableCopyPerBatch,
+            "ParseJson + binary COPY per batch into the same indexed table, on the durable server", "rows/s",
+            async label =>
+            {
+                await pg.ExecuteAsync("TRUNCATE events");
+                return await Timed(label, workload.Events, () => pg.LoadAsync(perBatch: true, "", progress), () => Cpu.TreeSeconds(postmaster));
+            }));
+    }
+
+    private void AddDuckDb(List<Contender> contenders, Workload workload, BenchServers servers)
+    {
+        if (!options.Runs("duckdb"))
+        {
+            return;
+        }
+
+        var peer = servers.Duck = new DuckDbPeer(workload);
+        contenders.Add(new Contender(DuckDbPerBatch,
+            $"ParseJson + DuckDB appender per batch (one commit each) into an in-memory table, {options.Locations} connections", "rows/s",
+            label =>
+            {
+                peer.Reset();
+                return Timed(label, workload.Events, () => peer.LoadAsync(progress));
+            }));
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
-using HeatmapSaas.Api.Ingest;
-using HeatmapSaas.Catalog;
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Grains.Ingest;
+using HeatmapSaas.Api.Locations.Ingest;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.Grains.Locations;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Bench;
 
@@ -27,8 +27,8 @@ public static class Ceiling
                 var now = DateTimeOffset.UtcNow;
                 var batch = SensorBatchParser.ParseJson(body);
                 var (accepted, _) = BatchValidator.Validate(batch, floor, now, options);
-                var effect = BatchValidator.ApplyAccepted(ledger, accepted, now);
-                applied += effect.Events;
+                BatchValidator.ApplyAccepted(ledger, accepted, now);
+                applied += accepted.Length;
                 progress.Add(accepted.Length);
             }
         }

@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
-using HeatmapSaas.Api.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Api.Locations.Ingest;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Bench;
 

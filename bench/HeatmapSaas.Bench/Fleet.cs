@@ -86,7 +86,7 @@ public static class Fleet
         Console.SetOut(Console.Error);
         using var progress = new Progress();
         progress.Start("start PostgreSQL (durable settings)");
-        await using var server = await PostgresServer.StartAsync(ServerSettings);
+        await using var server = PostgresServer.Start(ServerSettings);
         progress.Finish($"PostgreSQL {server.Version}");
         var steps = new List<Step>();
         var load = Cpu.LoadAverage();
@@ -131,7 +131,7 @@ public static class Fleet
     {
         var setup = server is null ? Embedded : Durable;
         var database = $"fleet_{setup}_{stores}_{window?.Replace('.', '_') ?? "default"}";
-        var connectionString = server?.ConnectionString(database);
+        var connectionString = server?.BenchConnectionString(database);
         var extra = window is null ? null : new Dictionary<string, string>
         {
             ["Heatmap:Postgres:GroupCommit:Window"] = TimeSpan.FromMilliseconds(double.Parse(window, CultureInfo.InvariantCulture)).ToString("c"),
@@ -146,8 +146,9 @@ public static class Fleet
 
     private static async Task<Step> BaselineStepAsync(PostgresServer server, int stores, int connections, TimeSpan measured, Progress progress)
     {
-        var connectionString = server.ConnectionString($"fleet_baseline_{stores}");
-        await CreateDatabaseAsync(server, connectionString);
+        var database = $"fleet_baseline_{stores}";
+        server.CreateNamedDatabase(database);
+        var connectionString = server.BenchConnectionString(database);
         await using var service = await FleetBaseline.StartAsync(connectionString, connections);
         var paths = Enumerable.Range(0, stores).Select(i => $"/v1/locations/store-{i}/events").ToList();
         return await MeasureAsync(Baseline, stores, null, new FleetLoad(service.BaseAddress, null, paths, connections), measured,
@@ -204,15 +205,6 @@ public static class Fleet
             paths[i] = $"/v1/locations/{slug}/events";
         });
         return (key, paths.ToList());
-    }
-
-    private static async Task CreateDatabaseAsync(PostgresServer server, string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
-        await connection.OpenAsync();
-        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await create.ExecuteNonQueryAsync();
     }
 
     private static string Markdown(List<Step> steps, int connections, string load)

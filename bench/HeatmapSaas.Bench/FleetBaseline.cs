@@ -1,6 +1,6 @@
 using System.Text;
-using HeatmapSaas.Api.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Api.Locations.Ingest;
+using HeatmapSaas.Locations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
-using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains;
+using HeatmapSaas.Grains.Footfall;
 using HeatmapSaas.Grains.Heatmaps;
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Grains.Locations;
 
 namespace HeatmapSaas.Bench;
 
@@ -93,7 +94,7 @@ public static class MemoryScenario
         var (trackBytes, tracks) = MeasureTracks(ids, start);
         progress.Finish();
 
-        var windows = new IngestOptions();
+        var windows = new MemoryOptions();
         progress.Start("a location ledger, a day of buckets, every base grid kept (3 types)");
         var ledgerAllGrids = Measure(() => LedgerDay(new Random(options.Seed), start, windows.LiveWindow, windows.LiveWindow));
         progress.Finish();
@@ -162,7 +163,7 @@ public static class MemoryScenario
         {
             // The ids are copied so the ledger holds its own strings, as it does with a parser's.
             var ledger = new FootfallLedger(new LocationRules(1000, 1000, 3600));
-            var events = ids.Select(id => SensorEvent.Position(new string(id), ts, 5, 5)).ToArray();
+            var events = ids.Select(id => new SensorEvent(SensorEventKind.Position, new string(id), ts.ToUnixTimeMilliseconds(), 5, 5)).ToArray();
             for (var i = 0; i < events.Length; i += 1_000)
             {
                 ledger.Apply(events.AsSpan(i, Math.Min(1_000, events.Length - i)), ts);
@@ -196,10 +197,10 @@ public static class MemoryScenario
             foreach (var (x, y) in cells)
             {
                 var ts = bucketStart.AddSeconds(i++ * 2);
-                events.Add(SensorEvent.Position($"t-{b}-{i % 20}", ts, x * 10 + 5, y * 10 + 5));
+                events.Add(new SensorEvent(SensorEventKind.Position, $"t-{b}-{i % 20}", ts.ToUnixTimeMilliseconds(), x * 10 + 5, y * 10 + 5));
                 if (i % 10 == 0)
                 {
-                    events.Add(SensorEvent.Interaction($"t-{b}-{i % 20}", ts.AddMilliseconds(1), x * 10 + 5, y * 10 + 5));
+                    events.Add(new SensorEvent(SensorEventKind.Interaction, $"t-{b}-{i % 20}", ts.ToUnixTimeMilliseconds() + 1, x * 10 + 5, y * 10 + 5));
                 }
             }
 

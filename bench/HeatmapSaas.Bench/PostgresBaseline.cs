@@ -1,5 +1,5 @@
-using HeatmapSaas.Api.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Api.Locations.Ingest;
+using HeatmapSaas.Locations;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,14 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
-using HeatmapSaas.Api.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace HeatmapSaas.Bench;
@@ -17,23 +10,20 @@ namespace HeatmapSaas.Bench;
 public sealed record ProductStore(LocationStream Stream, string Slug, string HeatmapId);
 
 /// <summary>
-/// The product itself, API + silo in this process on a free Kestrel port: embedded mode (memory storage), or PostgreSQL
-/// mode when given a connection string (its database is created, and the product applies its schema at start).
+/// The product as the bench runs it (<see cref="InProcessProduct"/>): embedded mode (memory storage), or PostgreSQL
+/// mode when given a connection string (its database is created, and the product applies its schema at start); no
+/// ingest rate limit; its logs on stderr with the progress, its web root and appsettings.json those of src/Api.
 /// </summary>
 public sealed class ProductHost : IAsyncDisposable
 {
     public const string AdminKey = "bench-admin-key";
 
-    private readonly WebApplication _app;
+    private readonly InProcessProduct _product;
     private int _tenants;
 
-    private ProductHost(WebApplication app, Uri baseAddress)
-    {
-        _app = app;
-        BaseAddress = baseAddress;
-    }
+    private ProductHost(InProcessProduct product) => _product = product;
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _product.BaseAddress;
 
     /// <param name="extra">Settings on top of the bench's (e.g. <c>Heatmap:Postgres:GroupCommit:Window</c>).</param>
     public static async Task<ProductHost> StartAsync(string? postgres = null, IReadOnlyDictionary<string, string>? extra = null)
@@ -43,59 +33,34 @@ public sealed class ProductHost : IAsyncDisposable
             await CreateDatabaseAsync(postgres);
         }
 
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string?>
         {
-            ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Postgres"] = postgres ?? "", // embedded unless given, whatever the environment says
             ["Heatmap:Silo:Enabled"] = "true",
-            ["Heatmap:AdminKey"] = AdminKey,
-            ["Heatmap:Demo:Enabled"] = "false",
             ["Heatmap:Ingest:MaxEventsPerSecond"] = "1000000000",
-            ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
+            // The product's wwwroot and appsettings.json, as when it runs itself.
+            ["contentRoot"] = SourceTree.ApiProject,
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
             settings[key] = value;
         }
 
-        if (ApiProjectDirectory() is { } contentRoot)
-        {
-            settings["contentRoot"] = contentRoot; // the product's wwwroot and appsettings.json, as when it runs itself
-        }
-
-        var args = settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
-        var app = HeatmapApp.Build(args, builder =>
+        return new ProductHost(await InProcessProduct.StartAsync(AdminKey, settings, builder =>
         {
             // Logs go to stderr with the progress; stdout is for the results.
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(new StderrLoggerProvider());
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ProductHost(app, new Uri(address));
+        }));
     }
 
-    public HttpClient Client(string? apiKey)
-    {
-        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        if (apiKey is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        }
-
-        return http;
-    }
+    public HttpClient Client(string? apiKey) => _product.Client(apiKey);
 
     /// <summary>A fresh enterprise tenant (no request quota) with the workload's stores and one customer-flow heatmap each.</summary>
     public async Task<(string ApiKey, ProductStore[] Stores)> CreateTenantAsync(Workload workload)
     {
         var n = Interlocked.Increment(ref _tenants);
-        using var admin = Client(AdminKey);
-        var tenant = await Json(await admin.PostAsJsonAsync("/v1/tenants",
-            new { name = $"Bench {n}", plan = "enterprise", timezone = workload.TimeZone }), HttpStatusCode.Created);
-        var key = tenant.GetProperty("api_key").GetString()!;
+        var key = (await _product.CreateTenantAsync($"Bench {n}", "enterprise", workload.TimeZone)).ApiKey;
         using var http = Client(key);
         var stores = new List<ProductStore>();
         foreach (var location in workload.Locations)
@@ -147,38 +112,17 @@ public sealed class ProductHost : IAsyncDisposable
         await create.ExecuteNonQueryAsync();
     }
 
-    private static string? ApiProjectDirectory()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            var api = Path.Combine(dir.FullName, "src", "Api");
-            if (File.Exists(Path.Combine(api, "Api.csproj")))
-            {
-                return api;
-            }
-        }
-
-        return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
         StderrLoggerProvider.Quiet();
         try
         {
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await _app.StopAsync(limit.Token);
+            await _product.StopAsync(limit.Token);
         }
         finally
         {
-            await _app.DisposeAsync();
+            await _product.DisposeAsync();
         }
     }
 }

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Grains.Payments;
+using HeatmapSaas.Grains.Billing;
+using HeatmapSaas.Grains.Locations;
+using HeatmapSaas.Grains.Locations.Log;
 using HeatmapSaas.Grains.Webhooks;
 
 namespace HeatmapSaas.Grains;
@@ -13,9 +14,10 @@ public static class GrainDependencies
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIngestLog, InMemoryIngestLog>();
-        services.TryAddSingleton<HeatmapSaas.Grains.History.IHistoryStore, HeatmapSaas.Grains.History.InMemoryHistoryStore>();
+        services.TryAddSingleton<HeatmapSaas.Grains.Locations.History.IHistoryStore, HeatmapSaas.Grains.Locations.History.InMemoryHistoryStore>();
         services.AddOptions<IngestOptions>().BindConfiguration("Heatmap:Ingest");
         services.AddOptions<HeatmapSaas.Grains.Live.LiveOptions>().BindConfiguration("Heatmap:Live");
+        services.AddOptions<MemoryOptions>().Configure<Microsoft.Extensions.Configuration.IConfiguration>(MemoryOptions.Bind);
         services.TryAddSingleton<IWebhookOutbox, InMemoryWebhookOutbox>();
         services.TryAddSingleton<WebhookSignal>();
         services.TryAddSingleton<IPaymentProcessor, TestModePaymentProcessor>();

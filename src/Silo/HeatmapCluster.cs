@@ -1,7 +1,7 @@
 using System.Net;
 using HeatmapSaas.Grains;
-using HeatmapSaas.Grains.History;
-using HeatmapSaas.Grains.Ingest;
+using HeatmapSaas.Grains.Locations.History;
+using HeatmapSaas.Grains.Locations.Log;
 using HeatmapSaas.Grains.Webhooks;
 using HeatmapSaas.Silo.Webhooks;
 using HeatmapSaas.Silo.Schema;

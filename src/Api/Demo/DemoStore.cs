@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using HeatmapSaas.Api.Heatmaps.Rendering;
 using HeatmapSaas.Silo;
-using HeatmapSaas.Api.Rendering;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Errors;
+using HeatmapSaas.Billing;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Payments;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

@@ -1,7 +1,9 @@
-using HeatmapSaas.Api.Contracts;
-using HeatmapSaas.Catalog;
+using HeatmapSaas.Api.Heatmaps;
+using HeatmapSaas.Api.Locations;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain;
+using HeatmapSaas.Grains.Catalog;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Api.Validation;
 
@@ -9,7 +11,7 @@ namespace HeatmapSaas.Api.Validation;
 public static class CatalogValidation
 {
     public static readonly string[] LocationTypes = ["retail", "restaurant", "mall", "venue", "office", "zone", "popup", "other"];
-    public static readonly string[] HeatmapTypes = ["customer_flow", "dwell_time", "interactions"];
+    public static readonly string[] HeatmapTypes = HeatmapSaas.HeatmapTypes.All.Select(t => t.WireName()).ToArray();
     public static readonly string[] HeatmapStatuses = ["active", "paused"];
 
     /// <summary>The largest capacity a location may state (people); 0 means none.</summary>
@@ -80,10 +82,17 @@ public static class CatalogValidation
         return new HeatmapDraft(
             name,
             locationId,
-            Validate.OneOf(body.Type, "type", HeatmapTypes)!,
+            ParseHeatmapType(body.Type),
             Validate.TimeZone(body.Timezone),
             RefreshInterval(body.RefreshInterval) ?? 3600,
             CellSize(body.CellSize) ?? 10);
+    }
+
+    private static HeatmapType ParseHeatmapType(string type)
+    {
+        Validate.OneOf(type, "type", HeatmapTypes);
+        HeatmapSaas.HeatmapTypes.TryParse(type, out var parsed);
+        return parsed;
     }
 
     public static HeatmapPatch ToPatch(HeatmapBody? body, Heatmap current)

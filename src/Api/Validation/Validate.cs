@@ -78,10 +78,6 @@ public static class Validate
         return value;
     }
 
-    /// <summary><c>limit</c> 1..100 (default 20) and <c>offset</c> ≥ 0 (default 0), from the query string.</summary>
-    public static (int Limit, int Offset) Paging(string? limit, string? offset) =>
-        (QueryInt(limit, "limit", 20, 1, 100), QueryInt(offset, "offset", 0, 0, int.MaxValue));
-
     public static int QueryInt(string? value, string parameter, int fallback, int min, int max)
     {
         if (string.IsNullOrEmpty(value))

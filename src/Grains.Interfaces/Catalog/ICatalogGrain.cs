@@ -1,3 +1,5 @@
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using Orleans.Concurrency;
 
 namespace HeatmapSaas.Catalog;

@@ -1,3 +1,6 @@
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
+
 namespace HeatmapSaas.Catalog;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using HeatmapSaas.Catalog;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Webhooks;
 

@@ -1,6 +1,7 @@
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Grains.Catalog;
 
@@ -186,11 +187,11 @@ public sealed class CatalogGrain(
     {
         var location = Require(draft.LocationIdOrSlug, "location_id");
         var heatmap = new Heatmap(
-            ResourceId.New("hm"), TenantId, draft.Name, location.Id, draft.Type, draft.TimeZone ?? location.TimeZone,
+            ResourceId.New("hm"), TenantId, draft.Name, location.Id, draft.Type.WireName(), draft.TimeZone ?? location.TimeZone,
             draft.RefreshIntervalSeconds, draft.CellSize, "active", clock.GetUtcNow(), location.FloorPlan);
 
         await GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ConfigureAsync(heatmap);
-        await GrainFactory.GetGrain<ILocationGrain>(location.Id).FollowAsync(heatmap.Id, heatmap.Type);
+        await GrainFactory.GetGrain<ILocationGrain>(location.Id).FollowAsync(heatmap.Id, heatmap.HeatmapType);
         Heatmaps.Add(heatmap);
         _sequenceOf[heatmap.Id] = _nextSequence++;
         await WritePageOfAsync(heatmap.LocationId);

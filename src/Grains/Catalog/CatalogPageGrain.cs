@@ -1,4 +1,5 @@
 using HeatmapSaas.Catalog;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Grains.Catalog;
 

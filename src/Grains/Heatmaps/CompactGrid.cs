@@ -1,4 +1,4 @@
-using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Grains.Footfall;
 
 namespace HeatmapSaas.Grains.Heatmaps;
 
@@ -128,18 +128,6 @@ public sealed class CompactGrid
         }
 
         _count += fresh;
-    }
-
-    /// <summary>Adds another grid's cells.</summary>
-    public void AddAll(CompactGrid other)
-    {
-        var values = new long[other._count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = other.ValueAt(i);
-        }
-
-        AddSorted(other.Keys, values);
     }
 
     /// <summary>Drops the growth slack: for buckets that no longer receive events.</summary>

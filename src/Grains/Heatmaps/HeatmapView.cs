@@ -1,5 +1,5 @@
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Grains.Footfall;
 
 namespace HeatmapSaas.Grains.Heatmaps;
 
@@ -38,9 +38,6 @@ public sealed class HeatmapView(int cellSize, HeatmapType type)
 
     /// <summary>The first bucket held: <see cref="LiveFrom"/>, or earlier while a recalled stretch is held.</summary>
     public long HeldFrom { get; private set; } = long.MinValue;
-
-    /// <summary>How many buckets are held in memory.</summary>
-    public int BucketCount => _buckets.Count;
 
     /// <summary>Fills the live part from a snapshot of the buckets from <paramref name="liveFrom"/> on.</summary>
     public void Fill(GridSnapshot snapshot, long liveFrom = long.MinValue)

@@ -11,11 +11,4 @@ public sealed class LiveOptions
 
     /// <summary>A gateway counts as online while its last batch is at most this old.</summary>
     public TimeSpan GatewayOnlineWindow { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>How much of its newest data a heatmap view keeps in memory; questions reaching further back recall
-    /// the older buckets from the location (its live buckets and the history store).</summary>
-    public TimeSpan HeatmapWindow { get; set; } = TimeSpan.FromDays(1);
-
-    /// <summary>A recalled stretch of older buckets leaves memory once no question has used it for this long.</summary>
-    public TimeSpan RecallIdle { get; set; } = TimeSpan.FromMinutes(10);
 }

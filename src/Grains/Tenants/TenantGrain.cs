@@ -1,8 +1,8 @@
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain;
-using HeatmapSaas.Grains.Payments;
+using HeatmapSaas.Grains.Billing;
 using HeatmapSaas.Grains.Webhooks;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
 using HeatmapSaas.Webhooks;
 using Microsoft.Extensions.Options;
@@ -165,7 +165,7 @@ public sealed class TenantGrain(
         var endedAt = profile.PlanExpiresAt!.Value;
         await GrainFactory.GetGrain<IWebhookRegistryGrain>(profile.Id).PublishAsync(WebhookPayload.Build(
             $"evt_expiry_{profile.Id}_{endedAt.ToUnixTimeSeconds()}", WebhookEventTypes.PlanExpired, clock.GetUtcNow(),
-            new { tenant_id = profile.Id, previous_plan = PlanName(profile.Plan), plan = PlanName(Plan.Free), expired_at = WebhookPayload.Instant(endedAt) }));
+            new { tenant_id = profile.Id, previous_plan = PlanName(profile.Plan), plan = PlanName(Plan.Free), expired_at = Instants.Utc(endedAt) }));
         state.State.Profile = profile with { Plan = Plan.Free, PlanExpiresAt = null };
         await state.WriteStateAsync();
     }

@@ -1,4 +1,4 @@
-using HeatmapSaas.Catalog;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Webhooks;
 using Npgsql;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using HeatmapSaas.Webhooks;
 
@@ -11,12 +10,8 @@ public static class WebhookPayload
 
     /// <summary>
     /// Serialized once, when the event happens, so every retry sends the same bytes. <paramref name="data"/> is an
-    /// object whose members are already snake_case; instants go in through <see cref="Instant"/>.
+    /// object whose members are already snake_case; instants go in through <see cref="Instants.Utc"/>.
     /// </summary>
     public static WebhookEvent Build(string eventId, string type, DateTimeOffset timestamp, object data) => new(
-        eventId, type, JsonSerializer.Serialize(new { @event = type, timestamp = Instant(timestamp), data }, Json));
-
-    /// <summary>The contract's instant format, UTC to the second.</summary>
-    public static string Instant(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        eventId, type, JsonSerializer.Serialize(new { @event = type, timestamp = Instants.Utc(timestamp), data }, Json));
 }

@@ -1,6 +1,5 @@
-using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
-using HeatmapSaas.Grains.Domain;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Webhooks;
 
 namespace HeatmapSaas.Grains.Webhooks;

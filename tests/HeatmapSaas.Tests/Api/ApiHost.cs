@@ -1,88 +1,50 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
-using HeatmapSaas.Api.Hosting;
-using HeatmapSaas.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HeatmapSaas.Tests.Api;
 
 /// <summary>
-/// The real application on a real Kestrel port with its embedded silo (or whatever the settings say). One per
-/// test class; tests isolate themselves by creating their own tenants.
+/// The real application on a real Kestrel port with its embedded silo (or whatever the settings say), as an xunit
+/// class fixture: one per test class; tests isolate themselves by creating their own tenants. A subclass is a
+/// configuration: its <see cref="Settings"/> and <see cref="Customize"/> are the options.
 /// </summary>
 public class ApiHost : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key";
 
-    private WebApplication? _app;
+    private InProcessProduct? _product;
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => Product.BaseAddress;
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => Product.Services;
 
-    /// <summary>Settings on top of the defaults (admin key, free ports, quiet logs).</summary>
+    private InProcessProduct Product => _product ?? throw new InvalidOperationException("The host has not started.");
+
+    /// <summary>Settings on top of <see cref="InProcessProduct"/>'s defaults (free ports, quiet logs, no demo).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     protected virtual void Customize(WebApplicationBuilder builder)
     {
     }
 
-    public async Task InitializeAsync()
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Heatmap:AdminKey"] = AdminKey,
-            ["Orleans:SiloPort"] = FreePort.Next().ToString(),
-            ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Heatmap:Demo:Enabled"] = "false",
-        };
-        foreach (var (key, value) in Settings)
-        {
-            settings[key] = value;
-        }
-
-        var args = settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}").ToArray();
-        _app = HeatmapApp.Build(args, Customize);
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
-    }
+    public async Task InitializeAsync() => _product = await InProcessProduct.StartAsync(AdminKey, Settings, Customize);
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_product is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _product.DisposeAsync();
         }
     }
 
-    public HttpClient Client(string? apiKey = null, bool bearer = true)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress };
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", bearer ? $"Bearer {apiKey}" : apiKey);
-        }
-
-        return client;
-    }
+    public HttpClient Client(string? apiKey = null, bool bearer = true) => Product.Client(apiKey, bearer);
 
     /// <summary>A new tenant through the admin route; returns its id and a client holding its key.</summary>
     public async Task<TestTenant> CreateTenantAsync(string plan = "enterprise", string? timezone = null)
     {
-        using var admin = Client(AdminKey);
-        var response = await admin.PostAsJsonAsync("/v1/tenants", new { name = "Tenant " + Guid.NewGuid().ToString("N")[..6], plan, timezone });
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var key = body.GetProperty("api_key").GetString()!;
-        return new TestTenant(body.GetProperty("id").GetInt64(), key, Client(key));
+        var tenant = await Product.CreateTenantAsync("Tenant " + Guid.NewGuid().ToString("N")[..6], plan, timezone);
+        return new TestTenant(tenant.Id, tenant.ApiKey, Client(tenant.ApiKey));
     }
 }
 

@@ -9,7 +9,8 @@ namespace HeatmapSaas.Tests.Browser;
 /// </summary>
 public sealed class DashboardHost : ApiHost
 {
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot { get; } =
+        SourceTree.Root ?? throw new InvalidOperationException($"No HeatmapSaas.sln above {AppContext.BaseDirectory}");
 
     public static string WebRoot { get; } = Path.Combine(RepositoryRoot, "src", "Api", "wwwroot");
 
@@ -32,19 +33,6 @@ public sealed class DashboardHost : ApiHost
                 ["Heatmap:Webhooks:AllowPrivateTargets"] = "true",
             };
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HeatmapSaas.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No HeatmapSaas.sln above {AppContext.BaseDirectory}");
     }
 }
 

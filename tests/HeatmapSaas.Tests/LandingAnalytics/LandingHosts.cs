@@ -1,19 +1,18 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using HeatmapSaas.Analytics;
+using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tests.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace HeatmapSaas.Tests.LandingAnalytics;
 
 /// <summary>The app with a controllable clock (2026-03-08 12:00 UTC, the last day of seed 001's example) and a
 /// known salt.</summary>
-public class LandingApiHost : ApiHost
+public class LandingApiHost : FixedClockApiHost
 {
     public const string Salt = "test-salt-001";
 
@@ -22,9 +21,10 @@ public class LandingApiHost : ApiHost
     {
     }
 
-    protected LandingApiHost(DateTimeOffset start) => Clock = new FakeTimeProvider(start);
-
-    public FakeTimeProvider Clock { get; }
+    protected LandingApiHost(DateTimeOffset start)
+        : base(start)
+    {
+    }
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
@@ -32,8 +32,6 @@ public class LandingApiHost : ApiHost
     {
         ["Heatmap:Analytics:Salt"] = Salt,
     };
-
-    protected override void Customize(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(Clock);
 
     public ILandingAnalyticsGrain Analytics(long tenantId) => Grains.GetGrain<ILandingAnalyticsGrain>(tenantId);
 

@@ -1,5 +1,7 @@
 using HeatmapSaas.Catalog;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Tests.Model;
@@ -22,12 +24,12 @@ public sealed class HeatmapTimestampRepro
         var tenant = (await run.Grains.GetGrain<ITenantRegistryGrain>(0).CreateTenantAsync(new NewTenant("Repro", Plan.Pro, "UTC"))).Tenant.Id;
         var catalog = run.Grains.GetGrain<ICatalogGrain>(tenant);
         var location = await catalog.CreateLocationAsync(new LocationDraft("Repro", null, "retail", null, null, null, "UTC", null, null, null, null));
-        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, "customer_flow", null, 3600, 10));
+        var heatmap = await catalog.CreateHeatmapAsync(new HeatmapDraft("h", location.Id, HeatmapType.CustomerFlow, null, 3600, 10));
         var ts = new DateTimeOffset(2025, 4, 3, 10, 20, 0, TimeSpan.Zero);
         await run.Grains.GetGrain<ILocationGrain>(location.Id).IngestAsync(tenant,
             new SensorBatch("b-1", null, [new SensorReading(0, ReadingKind.Position, "a", ts.ToUnixTimeMilliseconds(), 15, 15, 0, null)], []));
 
-        async Task<DateTimeOffset> Stamp(DateTimeOffset from, DateTimeOffset to, HeatmapGranularity granularity) =>
+        async Task<DateTimeOffset> Stamp(DateTimeOffset from, DateTimeOffset to, Granularity granularity) =>
             Assert.Single((await run.Grains.GetHeatmapDataAsync(tenant, heatmap, new BucketWindow(Bucket(from), Bucket(to)), granularity)).Points).Timestamp;
 
         var thursday = new DateTimeOffset(2025, 4, 3, 0, 0, 0, TimeSpan.Zero);
@@ -42,9 +44,9 @@ public sealed class HeatmapTimestampRepro
         ];
         DateTimeOffset[] actual =
         [
-            await Stamp(thursday, thursday.AddDays(1), HeatmapGranularity.Week),
-            await Stamp(thursday.AddHours(6), thursday.AddDays(1), HeatmapGranularity.Day),
-            await Stamp(thursday.AddHours(10).AddMinutes(15), thursday.AddDays(1), HeatmapGranularity.Hour),
+            await Stamp(thursday, thursday.AddDays(1), Granularity.Week),
+            await Stamp(thursday.AddHours(6), thursday.AddDays(1), Granularity.Day),
+            await Stamp(thursday.AddHours(10).AddMinutes(15), thursday.AddDays(1), Granularity.Hour),
         ];
         Assert.Equal(expected, actual);
     }

@@ -1,5 +1,5 @@
-using HeatmapSaas.Grains.History;
-using HeatmapSaas.Grains.Ingest;
+using HeatmapSaas.Grains.Locations.History;
+using HeatmapSaas.Grains.Locations.Log;
 using HeatmapSaas.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -8,10 +8,10 @@ using Orleans.TestingHost;
 namespace HeatmapSaas.Tests.Model;
 
 /// <summary>
-/// Two in-process silos with memory providers and one controllable clock, as <c>Cluster.ClusterFixture</c>, except
-/// that the ingest log and the history store are one instance shared by both silos. Embedded mode keeps them in
-/// process memory because it is one process; with two silos a location grain may be reactivated (or migrated) on
-/// the other silo, and it must find the same log there — as it would with a durable store.
+/// Two in-process silos with memory providers and one controllable clock (<c>Cluster.ClusterFixture</c> is one as a
+/// class fixture). By default the ingest log and the history store are one instance shared by both silos. Embedded
+/// mode keeps them in process memory because it is one process; with two silos a location grain may be reactivated
+/// (or migrated) on the other silo, and it must find the same log there — as it would with a durable store.
 /// <para>
 /// One cluster per "epoch" (a clock start a few days after some DST transitions): FakeTimeProvider fires every
 /// periodic timer once per period it is advanced over (one grain timer a second per location, plus Orleans' own),

@@ -1,6 +1,8 @@
 using System.Text;
 using HeatmapSaas.Catalog;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Heatmaps;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Tests.Model;
@@ -253,9 +255,9 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
             c.Ref.DatesTouched(c.Ref.TimeZone).Count(d => LocalTime.Of(c.Ref.TimeZone).BucketsOf(d).Count != 96);
 
         // Buckets the location's ticker moved out of grain memory (older than the live window) are answered from there.
-        var history = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<HeatmapSaas.Grains.History.IHistoryStore>(
+        var history = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<HeatmapSaas.Grains.Locations.History.IHistoryStore>(
             Run.Cluster.GetSiloServiceProvider(Run.Cluster.Silos[0].SiloAddress));
-        var stored = await history.ReadAsync(c.Location.Id, new HeatmapSaas.Grains.Domain.Footfall.TimeBucket(0), new HeatmapSaas.Grains.Domain.Footfall.TimeBucket(long.MaxValue / 2), long.MaxValue);
+        var stored = await history.ReadAsync(c.Location.Id, new HeatmapSaas.Grains.Footfall.TimeBucket(0), new HeatmapSaas.Grains.Footfall.TimeBucket(long.MaxValue / 2), long.MaxValue);
         _coverage["buckets moved to the history store"] = _coverage.GetValueOrDefault("buckets moved to the history store") + stored.Count;
 
         // A done case's location stops ticking (its timer would otherwise fire on every later clock move).
@@ -541,7 +543,7 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
         {
             var heatmap = await Run.Grains.GetGrain<ICatalogGrain>(c.Tenant).CreateHeatmapAsync(
                 new HeatmapDraft($"{plan.Type} {plan.CellSize}", c.Rng.NextDouble() < 0.5 ? c.Location.Id : c.Location.Slug,
-                    plan.Type, plan.Zone, 3600, plan.CellSize));
+                    Enum.GetValues<HeatmapType>().Single(t => t.WireName() == plan.Type), plan.Zone, 3600, plan.CellSize));
             c.Heatmaps.Add((heatmap, beforeBatch));
         }
     }
@@ -630,7 +632,7 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
         var queries = new List<TrafficQuery>();
         foreach (var date in queried)
         {
-            foreach (var interval in Enum.GetValues<TrafficInterval>())
+            foreach (var interval in Enum.GetValues<Granularity>())
             {
                 foreach (var metric in Enum.GetValues<TrafficMetric>())
                 {
@@ -645,7 +647,7 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
         for (var i = 0; i < 3; i++)
         {
             queries.Add(new TrafficQuery((TrafficMetric)rng.Next(4), dates.ElementAt(rng.Next(dates.Count)),
-                rng.NextDouble() < 0.5 ? TrafficInterval.Hour : TrafficInterval.QuarterHour, rng.Next(24)));
+                rng.NextDouble() < 0.5 ? Granularity.Hour : Granularity.QuarterHour, rng.Next(24)));
         }
 
         var answers = await Task.WhenAll(queries.Select(q => grain.GetTrafficAsync(c.Tenant, q)));
@@ -678,8 +680,8 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
             var hmWhole = hmDates.Count == 0
                 ? (First: whole.First, End: whole.End)
                 : (First: hmLocal.BucketsOf(hmDates.Min)[0], End: hmLocal.BucketsOf(hmDates.Max)[^1] + 1);
-            var asks = Enum.GetValues<HeatmapGranularity>().Select(g => (Window: hmWhole, Granularity: g)).ToList();
-            asks.Add((RandomWindow(rng, hmWhole), (HeatmapGranularity)rng.Next(3)));
+            var asks = new[] { Granularity.Hour, Granularity.Day, Granularity.Week }.Select(g => (Window: hmWhole, Granularity: g)).ToList();
+            asks.Add((RandomWindow(rng, hmWhole), (Granularity)(rng.Next(3) + (int)Granularity.Hour)));
             foreach (var (window, granularity) in asks)
             {
                 var data = await Run.Grains.GetHeatmapDataAsync(c.Tenant, heatmap, new BucketWindow(window.First, window.End), granularity);
@@ -714,8 +716,8 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
         "[" + string.Join(", ", rows.Select(r => $"{r.Start:yyyy-MM-dd'T'HH:mmzzz}={r.Count}")) + "]";
 
     private static string Analytics(LocationAnalytics a) =>
-        $"visitors={a.Visitors} dwell_ms={a.DwellMs} conversions={a.Conversions} peak=[{string.Join(",", a.PeakHours)}] days=[" +
-        string.Join("; ", a.Days.Select(d => $"{d:yyyy-MM-dd} v={d.Visitors} dwell={d.DwellMs} conv={d.Conversions} peak=[{string.Join(",", d.PeakHours)}]")) + "]";
+        $"visitors={a.Total.Visitors} dwell_ms={a.Total.DwellMs} conversions={a.Total.Conversions} peak=[{string.Join(",", a.Total.PeakHours)}] days=[" +
+        string.Join("; ", a.Days.Select(d => $"{d.Date:yyyy-MM-dd} v={d.Figures.Visitors} dwell={d.Figures.DwellMs} conv={d.Figures.Conversions} peak=[{string.Join(",", d.Figures.PeakHours)}]")) + "]";
 
     private static string Summary(VisitorSummary s) => $"total={s.TotalVisitors} peak_hour={s.PeakHour?.ToString() ?? "null"} busiest={s.BusiestDay?.ToString() ?? "null"}";
 

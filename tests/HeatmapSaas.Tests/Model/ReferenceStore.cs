@@ -1,10 +1,11 @@
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Locations;
 
 namespace HeatmapSaas.Tests.Model;
 
 /// <summary>
 /// One store as the contract ("Sensor ingest", "What the counts mean") and the footfall README's documented choices
-/// describe it, written as plainly as possible and independent of src/Grains/Domain: the batches it acknowledged,
+/// describe it, written as plainly as possible and independent of src/Grains/Footfall: the batches it acknowledged,
 /// every visit it ever saw and every heatmap sample. Reports are computed from that on demand, bucket by bucket,
 /// with <see cref="TimeZoneInfo"/> for local time.
 /// </summary>
@@ -312,10 +313,10 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
         var periods = new List<(DateTimeOffset Start, List<long> Buckets)>();
         switch (query.Interval)
         {
-            case TrafficInterval.QuarterHour:
+            case Granularity.QuarterHour:
                 periods.AddRange(buckets.Select(b => (local.StartOf(b), new List<long> { b })));
                 break;
-            case TrafficInterval.Hour:
+            case Granularity.Hour:
                 foreach (var b in buckets)
                 {
                     var start = local.HourStartOf(b);
@@ -353,19 +354,16 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
         var local = LocalTime.Of(TimeZone);
         var window = Range(firstBucket, endBucket);
         var days = window.GroupBy(local.DateOf)
-            .Select(day => new AnalyticsDay(day.Key,
-                day.Sum(b => counts.GetValueOrDefault(b).Visitors),
-                day.Sum(b => counts.GetValueOrDefault(b).DwellMs),
-                day.Sum(b => counts.GetValueOrDefault(b).Conversions),
-                PeakHours(day, counts, local)))
+            .Select(day => new AnalyticsDay(day.Key, Figures(day, counts, local)))
             .ToArray();
-        return new LocationAnalytics(
-            window.Sum(b => counts.GetValueOrDefault(b).Visitors),
-            window.Sum(b => counts.GetValueOrDefault(b).DwellMs),
-            window.Sum(b => counts.GetValueOrDefault(b).Conversions),
-            PeakHours(window, counts, local),
-            days);
+        return new LocationAnalytics(Figures(window, counts, local), days);
     }
+
+    private static VisitFigures Figures(IEnumerable<long> buckets, Dictionary<long, Counts> counts, LocalTime local) => new(
+        buckets.Sum(b => counts.GetValueOrDefault(b).Visitors),
+        buckets.Sum(b => counts.GetValueOrDefault(b).DwellMs),
+        buckets.Sum(b => counts.GetValueOrDefault(b).Conversions),
+        PeakHours(buckets, counts, local));
 
     /// <summary>Up to five local hours with visitors, by count (ties: earlier hour), listed ascending.</summary>
     private static int[] PeakHours(IEnumerable<long> buckets, Dictionary<long, Counts> counts, LocalTime local)
@@ -414,7 +412,7 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
     /// A heatmap's points: one per non-empty cell per period (hour: the local hour's start with its offset; day: local
     /// midnight; week: Monday's local midnight), cell = floor(coordinate / cell size), ordered by timestamp, y, x.
     /// </summary>
-    public List<Point> HeatmapPoints(string type, int cellSize, string zone, long firstBucket, long endBucket, HeatmapGranularity granularity)
+    public List<Point> HeatmapPoints(string type, int cellSize, string zone, long firstBucket, long endBucket, Granularity granularity)
     {
         var local = LocalTime.Of(zone);
         var sums = new Dictionary<(DateTimeOffset Period, long X, long Y), long>();
@@ -428,8 +426,8 @@ internal sealed class ReferenceStore(double width, double height, int timeoutSec
 
             var period = granularity switch
             {
-                HeatmapGranularity.Hour => local.HourStartOf(b),
-                HeatmapGranularity.Day => local.MidnightOf(local.DateOf(b)),
+                Granularity.Hour => local.HourStartOf(b),
+                Granularity.Day => local.MidnightOf(local.DateOf(b)),
                 _ => local.MidnightOf(MondayOf(local.DateOf(b))),
             };
             var key = (period.ToUniversalTime(), (long)Math.Floor(s.X / cellSize), (long)Math.Floor(s.Y / cellSize));

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
-using HeatmapSaas.Ingest;
 using Microsoft.AspNetCore.SignalR.Client;
+using HeatmapSaas.Footfall;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tests.Api;
 
 namespace HeatmapSaas.Tests.Postgres;
@@ -71,8 +72,8 @@ public sealed partial class ClusterProcessTests
         await using var source = Npgsql.NpgsqlDataSource.Create(database);
         var poison = new SensorReading(0, ReadingKind.Conversion, null, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), 0, 0, 1e29, null);
         var receipt = new IngestReceipt("older-build-1", 1, 0, false, []);
-        await new HeatmapSaas.Grains.Ingest.PostgresIngestLog(source).AppendAsync(locationId,
-            new HeatmapSaas.Grains.Ingest.LoggedBatch(0, "older-build-1", "gw-old", [poison], receipt, DateTimeOffset.UtcNow));
+        await new HeatmapSaas.Grains.Locations.Log.PostgresIngestLog(source).AppendAsync(locationId,
+            new HeatmapSaas.Grains.Locations.Log.LoggedBatch(0, "older-build-1", "gw-old", [poison], receipt, DateTimeOffset.UtcNow));
     }
 
     [Fact]
@@ -222,7 +223,7 @@ public sealed partial class ClusterProcessTests
         {
             ["Heatmap__Ingest__CheckpointEveryBatches"] = "100000",
             ["Heatmap__Ingest__CheckpointInterval"] = "1.00:00:00",
-            ["Heatmap__Ingest__GridWindow"] = "1.00:00:00",
+            ["Heatmap__Memory__GridWindow"] = "1.00:00:00",
         });
         var (key, slug) = await CreateStoreAsync(node, "Graceful Store");
         using var http = Client(node, key);
@@ -291,7 +292,7 @@ public sealed partial class ClusterProcessTests
                 var rows = await (await http.GetAsync($"/v1/traffic/{path}-counts/{gateway.Location}/{day}?interval=15min")).Json(200);
                 var actual = rows.EnumerateArray()
                     .Select(r => $"{DateTimeOffset.Parse(r.GetProperty("start").GetString()!, CultureInfo.InvariantCulture).UtcDateTime:O}={r.GetProperty(field).GetInt64()}");
-                var expected = reference.Traffic(new TrafficQuery(metric, date, TrafficInterval.QuarterHour, null))
+                var expected = reference.Traffic(new TrafficQuery(metric, date, Granularity.QuarterHour, null))
                     .Select(r => $"{r.Start.UtcDateTime:O}={r.Count}");
                 Assert.Equal(expected, actual);
             }
@@ -302,9 +303,9 @@ public sealed partial class ClusterProcessTests
         var analytics = await (await http.GetAsync($"/v1/locations/{gateway.Location}/analytics?start_date={from}&end_date={to}")).Json(200);
         var local = LocalTimeOfUtc(dates.Min);
         var window = reference.Analytics(local.First, local.End + (dates.Max.DayNumber - dates.Min.DayNumber) * 96);
-        Assert.Equal(window.Visitors, analytics.GetProperty("metrics").GetProperty("visitors").GetInt64());
-        Assert.Equal(window.Conversions, analytics.GetProperty("daily_breakdown").EnumerateArray().Sum(d => d.GetProperty("conversions").GetInt64()));
-        Assert.Equal(gateway.Batches.Sum(b => b.Readings.Count(r => r.Kind == ReadingKind.Conversion)), window.Conversions);
+        Assert.Equal(window.Total.Visitors, analytics.GetProperty("metrics").GetProperty("visitors").GetInt64());
+        Assert.Equal(window.Total.Conversions, analytics.GetProperty("daily_breakdown").EnumerateArray().Sum(d => d.GetProperty("conversions").GetInt64()));
+        Assert.Equal(gateway.Batches.Sum(b => b.Readings.Count(r => r.Kind == ReadingKind.Conversion)), window.Total.Conversions);
     }
 
     /// <summary>The buckets of one UTC date: 96 from midnight.</summary>

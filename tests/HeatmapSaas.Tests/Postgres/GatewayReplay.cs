@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Tests.Model;
 
 namespace HeatmapSaas.Tests.Postgres;

@@ -1,5 +1,5 @@
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Grains.Locations.Log;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Silo.Schema;
 using Npgsql;
 

@@ -1,7 +1,7 @@
-using HeatmapSaas.Grains.Domain.Footfall;
-using HeatmapSaas.Grains.History;
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Grains.Footfall;
+using HeatmapSaas.Grains.Locations.History;
+using HeatmapSaas.Grains.Locations.Log;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Silo.Schema;
 using Npgsql;
 
@@ -158,12 +158,15 @@ public sealed class IngestLogTests(PostgresFixture postgres) : IAsyncLifetime
         var events = new List<SensorEvent>();
         for (var v = 0; v < visitors; v++)
         {
-            events.Add(SensorEvent.Position($"t{v}", bucket.Start.AddMilliseconds(v), 5, 5));
-            events.Add(SensorEvent.TrackEnd($"t{v}", bucket.Start.AddMilliseconds(v + 1)));
+            events.Add(new SensorEvent(SensorEventKind.Position, $"t{v}", bucket.StartMs + v, 5, 5));
+            events.Add(new SensorEvent(SensorEventKind.TrackEnd, $"t{v}", bucket.StartMs + v + 1));
         }
 
         ledger.Apply(events.ToArray(), Now);
-        return ledger.CloseBucketsBefore(bucket + 1);
+        // As the location grain closes: choose, store, then let go.
+        var closing = ledger.ClosableBefore(bucket + 1, gridsBefore: bucket + 1);
+        ledger.Close(closing);
+        return closing.ToStore();
     }
 
     private static LoggedBatch Batch(string id, DateTimeOffset received, int events = 3)

@@ -1,8 +1,10 @@
 using HeatmapSaas.Catalog;
+using HeatmapSaas.Footfall;
 using HeatmapSaas.Grains;
-using HeatmapSaas.Grains.History;
-using HeatmapSaas.Grains.Ingest;
-using HeatmapSaas.Ingest;
+using HeatmapSaas.Grains.Locations;
+using HeatmapSaas.Grains.Locations.History;
+using HeatmapSaas.Grains.Locations.Log;
+using HeatmapSaas.Locations;
 using HeatmapSaas.Silo;
 using HeatmapSaas.Silo.Schema;
 using HeatmapSaas.Tenants;
@@ -87,8 +89,8 @@ public sealed class SiloCrashTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal(doomed.SiloAddress, HostOf(grain));
         var before = await grain.GetAnalyticsAsync(tenant, window);
-        Assert.Equal(60, before.Visitors);
-        Assert.Equal(36, before.Conversions);
+        Assert.Equal(60, before.Total.Visitors);
+        Assert.Equal(36, before.Total.Conversions);
 
         await _cluster.KillSiloAsync(doomed);
 
@@ -103,12 +105,12 @@ public sealed class SiloCrashTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.Equal((true, first.Accepted, first.Rejected), (again.Duplicate, again.Accepted, again.Rejected));
         }
 
-        Assert.Equal(60, (await grain.GetAnalyticsAsync(tenant, window)).Visitors);
+        Assert.Equal(60, (await grain.GetAnalyticsAsync(tenant, window)).Total.Visitors);
     }
 
     private static string Flat(LocationAnalytics a) =>
-        $"{a.Visitors} {a.DwellMs} {a.Conversions} [{string.Join(',', a.PeakHours)}] " +
-        string.Join(' ', a.Days.Select(d => $"{d.Date}:{d.Visitors}/{d.DwellMs}/{d.Conversions}/{string.Join(',', d.PeakHours)}"));
+        $"{a.Total.Visitors} {a.Total.DwellMs} {a.Total.Conversions} [{string.Join(',', a.Total.PeakHours)}] " +
+        string.Join(' ', a.Days.Select(d => $"{d.Date}:{d.Figures.Visitors}/{d.Figures.DwellMs}/{d.Figures.Conversions}/{string.Join(',', d.Figures.PeakHours)}"));
 
     private Orleans.Runtime.SiloAddress? HostOf(IGrain grain) =>
         _cluster.TryGetGrainContext(grain.GetGrainId(), out var context) ? context.Address.SiloAddress : null;

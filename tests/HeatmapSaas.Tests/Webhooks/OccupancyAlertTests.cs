@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using HeatmapSaas.Grains.Domain.Footfall;
+using HeatmapSaas.Grains.Footfall;
 using HeatmapSaas.Tests.Api;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -13,6 +13,7 @@ namespace HeatmapSaas.Tests.Webhooks;
 /// wait in the outbox, and is started again; the deliveries then arrive, under the webhook-ids they had before.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class OutboxRestartTests(PostgresFixture postgres)
 {
     private const string AdminKey = "outbox-admin-key";

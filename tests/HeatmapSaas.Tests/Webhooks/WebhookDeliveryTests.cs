@@ -143,7 +143,9 @@ public sealed class WebhookDeliveryTests(WebhookApiHost host) : IClassFixture<We
         Assert.Equal(Ts(0), data.GetProperty("last_update").GetString());
     }
 
+    // Slow: waits out the shortest refresh interval, a minute of real time.
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task The_next_data_updated_comes_a_refresh_interval_later_even_from_a_deactivated_heatmap()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

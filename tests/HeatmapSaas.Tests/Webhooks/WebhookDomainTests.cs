@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using HeatmapSaas.Grains.Heatmaps;
 using HeatmapSaas.Grains.Webhooks;
 
 namespace HeatmapSaas.Tests.Webhooks;

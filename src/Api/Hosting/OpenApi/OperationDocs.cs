@@ -45,7 +45,7 @@ public static class OperationDocs
         ["GET /v1/locations/{location}/floor-plan"] = new("getFloorPlan", "Get the floor plan", "The stored floor-plan image, as uploaded."),
         ["GET /v1/locations/{location}/gateways"] = new("listGateways", "List the location's gateways",
             "Which gateways sent batches to the location: batches, events and the wall-clock time of the last batch.",
-            Returns: typeof(List<Endpoints.GatewayResponse>)),
+            Returns: typeof(List<Footfall.GatewayResponse>)),
         ["GET /v1/locations/{location}/analytics"] = new("getLocationAnalytics", "Get Location Analytics",
             "Visitors, average visit duration and conversion rate over the period (dates in the location's zone, " +
             "`end_date` inclusive), with a daily breakdown. `metrics` selects which figures are answered.",
@@ -75,7 +75,7 @@ public static class OperationDocs
         ["GET /v1/heatmaps/{id}/data"] = new("getHeatmapData", "Get Heatmap Data",
             "The heatmap's cells over the period (ISO 8601 dates in the heatmap's zone, `end_date` inclusive) per " +
             "hour, day or week, with a summary.",
-            Returns: typeof(Contracts.HeatmapDataResponse), Csv: true),
+            Returns: typeof(Heatmaps.HeatmapDataResponse), Csv: true),
         ["GET /v1/heatmaps/{id}/image.png"] = new("getHeatmapImage", "Heatmap image",
             "The period's heatmap as a PNG, drawn over the location's floor plan when one was uploaded."),
 
@@ -99,16 +99,16 @@ public static class OperationDocs
         ["POST /api/analytics/track"] = new("trackLandingEvent", "Track event",
             "Records a landing-page event (`pageview`, `click_whatsapp`, …) for a tenant. No key: the tracking " +
             "snippet posts it from visitors' browsers (CORS open to any origin).",
-            Returns: typeof(Analytics.TrackResponse)),
+            Returns: typeof(LandingPages.TrackResponse)),
         ["GET /api/analytics/{tenantId}"] = new("getLandingDashboard", "Get dashboard",
             "The tenant's landing-page figures for today and the last 7 days.",
-            Returns: typeof(Analytics.LandingDashboardResponse), Csv: true),
+            Returns: typeof(LandingPages.LandingDashboardResponse), Csv: true),
         ["GET /api/analytics/{tenantId}/today"] = new("getLandingToday", "Get today", "Today's landing-page figures.",
-            Returns: typeof(Analytics.LandingTodayResponse)),
+            Returns: typeof(LandingPages.LandingTodayResponse)),
         ["GET /api/analytics/{tenantId}/breakdown"] = new("getLandingBreakdown", "Get pages, sources and devices",
             "Page views of the last 7 local days by page, referrer source (top 10 each, the rest as `other`) and " +
             "device class.",
-            Returns: typeof(Analytics.LandingBreakdownResponse)),
+            Returns: typeof(LandingPages.LandingBreakdownResponse)),
         ["GET /t.js"] = new("getTrackingSnippet", "Tracking snippet", "The JavaScript a landing page includes to post its events."),
     };
 }

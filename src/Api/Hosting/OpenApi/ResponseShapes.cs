@@ -1,4 +1,4 @@
-using HeatmapSaas.Api.Endpoints;
+using HeatmapSaas.Api.Footfall;
 
 namespace HeatmapSaas.Api.Hosting.OpenApi;
 

@@ -33,24 +33,24 @@ public static class SchemaDocs
             }
 
             // GET /v1/locations answers this row without info=true too, then without these three fields.
-            if (context.JsonTypeInfo.Type == typeof(Contracts.LocationInfoListItemResponse))
+            if (context.JsonTypeInfo.Type == typeof(Locations.LocationInfoListItemResponse))
             {
                 schema.Description = "A location row; `brand`, `parent` and `children` only with `info=true`.";
                 schema.Required?.ExceptWith(["brand", "parent", "children"]);
             }
 
             // The tracker accepts only the known landing events; anything else answers 400.
-            if (context.JsonTypeInfo.Type == typeof(Analytics.TrackBody) && schema.Properties is { } tracked)
+            if (context.JsonTypeInfo.Type == typeof(LandingPages.TrackBody) && schema.Properties is { } tracked)
             {
                 tracked["event_type"] = new OpenApiSchema
                 {
                     Type = JsonSchemaType.String,
-                    Enum = [.. global::HeatmapSaas.Analytics.LandingEventTypes.Names.Select(n => (System.Text.Json.Nodes.JsonNode)n)],
+                    Enum = [.. global::HeatmapSaas.LandingPages.LandingEventTypes.Names.Select(n => (System.Text.Json.Nodes.JsonNode)n)],
                 };
             }
 
             // Create-tenant answers 400 without a name and a plan: a generated client must send both.
-            if (context.JsonTypeInfo.Type == typeof(Contracts.CreateTenantRequest) && schema.Properties is { } properties)
+            if (context.JsonTypeInfo.Type == typeof(Tenants.CreateTenantRequest) && schema.Properties is { } properties)
             {
                 schema.Required = new HashSet<string> { "name", "plan" };
                 properties["name"] = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 };
