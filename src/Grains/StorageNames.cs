@@ -4,5 +4,4 @@ namespace HeatmapSaas.Grains;
 public static class StorageNames
 {
     public const string Default = "heatmap";
-    public const string PubSub = "PubSubStore";
 }

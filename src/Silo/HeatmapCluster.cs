@@ -91,7 +91,6 @@ public static class HeatmapCluster
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             });
-            silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.UseFastFailureDetection(config);
 
             // The durable ingest path: every silo reads and writes the same log and history, so a location that
@@ -107,13 +106,12 @@ public static class HeatmapCluster
         return silo.AddHeatmapGrainServices();
     }
 
-    /// <summary>Memory providers for grain state, pub-sub and reminders: the embedded mode and cluster tests.</summary>
+    /// <summary>Memory providers for grain state and reminders: the embedded mode and cluster tests.</summary>
     public static ISiloBuilder UseInMemoryHeatmapStorage(this ISiloBuilder silo)
     {
         silo.Services.AddSingleton<HeatmapSaas.Grains.VolatileGrainState>();
         return silo
             .AddMemoryGrainStorage(StorageNames.Default)
-            .AddMemoryGrainStorage(StorageNames.PubSub)
             .UseInMemoryReminderService();
     }
 
@@ -121,9 +119,6 @@ public static class HeatmapCluster
     public static ISiloBuilder AddHeatmapGrainServices(this ISiloBuilder silo)
     {
         silo.Services.AddHeatmapGrainDependencies();
-        // The roll-up from locations to their tenant. Memory streams may lose messages in a crash; the tenant
-        // grain reconciles from its locations, so nothing durable rides on them.
-        silo.AddMemoryStreams(HeatmapSaas.Tenants.RollupStream.Provider);
         silo.Services.AddWebhookSender();
         return silo;
     }

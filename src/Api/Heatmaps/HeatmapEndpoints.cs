@@ -64,7 +64,7 @@ public static class HeatmapEndpoints
         var step = series.Granularity;
         var heatmap = await Catalog(grains, caller).GetHeatmapAsync(id);
         var window = series.Period.In(heatmap.TimeZone);
-        var data = await grains.GetGrain<IHeatmapGrain>(id).GetDataAsync(caller.TenantId, window.Buckets, step);
+        var data = await grains.GetHeatmapDataAsync(caller.TenantId, heatmap, window.Buckets, step);
 
         if (CsvExport.Wanted(request))
         {
@@ -84,11 +84,11 @@ public static class HeatmapEndpoints
     private static async Task<FileContentHttpResult> Image(
         string id, [AsParameters] ReportPeriod period, Caller caller, IGrainFactory grains)
     {
-        var catalog = Catalog(grains, caller);
-        var heatmap = await catalog.GetHeatmapAsync(id);
+        var heatmap = await Catalog(grains, caller).GetHeatmapAsync(id);
         var window = period.In(heatmap.TimeZone);
-        var data = await grains.GetGrain<IHeatmapGrain>(id).GetDataAsync(caller.TenantId, window.Buckets, Granularity.Week);
-        var floor = (await catalog.GetLocationAsync(heatmap.LocationId)).FloorPlan;
+        var data = await grains.GetHeatmapDataAsync(
+            caller.TenantId, heatmap, window.Buckets, Granularity.Week);
+        var floor = heatmap.Floor ?? FloorPlan.Default;
         var floorPlanImage = await grains.GetGrain<IFloorPlanGrain>(heatmap.LocationId).GetAsync(caller.TenantId);
         return TypedResults.File(
             HeatmapImage.RenderPng(data.Points, floor.Width, floor.Height, heatmap.CellSize, floorPlanImage?.Bytes), "image/png");

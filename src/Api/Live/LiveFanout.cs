@@ -38,7 +38,7 @@ public sealed class LiveFanout(IGrainFactory grains, IHubContext<LiveHub> hub, I
 
     public async Task<HeatmapFrame[]> WatchHeatmapAsync(string connectionId, long tenantId, string heatmapId)
     {
-        var frames = await grains.GetGrain<IHeatmapGrain>(heatmapId).SubscribeAsync(tenantId, Self);
+        var frames = await grains.AskHeatmapAsync(tenantId, heatmapId, heatmap => heatmap.SubscribeAsync(tenantId, Self));
         await JoinAsync(connectionId, HeatmapGroup(heatmapId), new Watch(tenantId, heatmapId, IsHeatmap: true));
         return frames;
     }
@@ -115,7 +115,7 @@ public sealed class LiveFanout(IGrainFactory grains, IHubContext<LiveHub> hub, I
     }
 
     private Task SubscribeAgainAsync(Watch watch) => watch.IsHeatmap
-        ? grains.GetGrain<IHeatmapGrain>(watch.Id).SubscribeAsync(watch.TenantId, Self)
+        ? grains.AskHeatmapAsync(watch.TenantId, watch.Id, heatmap => heatmap.SubscribeAsync(watch.TenantId, Self))
         : grains.GetGrain<ILocationGrain>(watch.Id).SubscribeAsync(watch.TenantId, Self);
 
     private async Task JoinAsync(string connectionId, string group, Watch watch)

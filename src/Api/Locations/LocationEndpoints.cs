@@ -1,3 +1,4 @@
+using HeatmapSaas.Tenants;
 using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Api.Validation;
 using HeatmapSaas.Catalog;
@@ -23,7 +24,14 @@ public static class LocationEndpoints
 
     private static async Task<Created<LocationResponse>> Create(LocationBody? body, Caller caller, IGrainFactory grains)
     {
-        var location = await Catalog(grains, caller).CreateLocationAsync(CatalogValidation.ToDraft(body));
+        var draft = CatalogValidation.ToDraft(body);
+        if (draft.TimeZone is null)
+        {
+            // A location without a zone gets its tenant's: the API asks, so the catalog never calls the tenant.
+            draft = draft with { TimeZone = (await grains.GetGrain<ITenantGrain>(caller.TenantId).GetAsync())?.TimeZone };
+        }
+
+        var location = await Catalog(grains, caller).CreateLocationAsync(draft);
         return TypedResults.Created($"/v1/locations/{location.Id}", LocationResponse.From(location));
     }
 

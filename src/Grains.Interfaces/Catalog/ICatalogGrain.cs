@@ -15,8 +15,6 @@ namespace HeatmapSaas.Catalog;
 public interface ICatalogGrain : IGrainWithIntegerKey
 {
     Task<Location> CreateLocationAsync(LocationDraft draft);
-    /// <summary>Also keeps a heatmap that asks for its location's floor while answering from waiting on this grain
-    /// while this grain awaits that same heatmap (a PATCH or DELETE being applied).</summary>
     [AlwaysInterleave]
     Task<Location> GetLocationAsync(string idOrSlug);
     [AlwaysInterleave]

@@ -85,6 +85,18 @@ public sealed record GridSnapshot(
     [property: Id(0)] long Position,
     [property: Id(1)] BucketCells[] Buckets);
 
+/// <summary>Base grids a heatmap's view lacks to answer: its location feeds them, then the question is asked again.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GridsWanted(
+    [property: Id(0)] string LocationId,
+    [property: Id(1)] BucketWindow Window);
+
+/// <summary>A heatmap's answer, or (with no value) the grids it wants first.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ViewAnswer<T>(
+    [property: Id(0)] T? Value,
+    [property: Id(1)] GridsWanted? Wanted = null) where T : class;
+
 [GenerateSerializer, Immutable]
 public sealed record GatewayStatus(
     [property: Id(0)] string GatewayId,

@@ -1,3 +1,5 @@
+using HeatmapSaas.Locations;
+
 namespace HeatmapSaas.Heatmaps;
 
 /// <summary>
@@ -15,8 +17,20 @@ public sealed record Heatmap(
     [property: Id(6)] int RefreshIntervalSeconds,
     [property: Id(7)] int CellSize,
     [property: Id(8)] string Status,
-    [property: Id(9)] DateTimeOffset CreatedAt)
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    // The location's floor, copied by the catalog (its owner) whenever either changes: the grid size of an answer.
+    [property: Id(10)] FloorPlan? Floor = null)
 {
+    /// <summary>Columns and rows of this heatmap's grid over its floor.</summary>
+    public (int Width, int Height) GridSize
+    {
+        get
+        {
+            var floor = Floor ?? FloorPlan.Default;
+            return ((int)Math.Ceiling(floor.Width / CellSize), (int)Math.Ceiling(floor.Height / CellSize));
+        }
+    }
+
     /// <summary>The type <see cref="Type"/> names (names are checked when a heatmap is created).</summary>
     public HeatmapType HeatmapType => HeatmapTypes.TryParse(Type, out var type) ? type : default;
 }

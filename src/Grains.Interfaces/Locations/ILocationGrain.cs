@@ -29,10 +29,7 @@ public interface ILocationGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<LocationAnalytics> GetAnalyticsAsync(long tenantId, BucketWindow window);
 
-    /// <summary>A heatmap's summary. A heatmap grain asks for it in the middle of answering, while this grain may be
-    /// awaiting that same heatmap's ApplyAsync during an ingest: without interleaving the two wait on each other until
-    /// the call times out. It only reads, and the ledger changes in synchronous stretches, so a read between them is
-    /// a consistent one.</summary>
+    /// <summary>The visitor summary beside a heatmap's answer (the API asks both side by side).</summary>
     [AlwaysInterleave]
     Task<VisitorSummary> GetVisitorSummaryAsync(long tenantId, BucketWindow window, string timeZone);
 
@@ -41,18 +38,19 @@ public interface ILocationGrain : IGrainWithStringKey
     /// <summary>What the location last published on the tenant's roll-up stream, computed now.</summary>
     Task<HeatmapSaas.Tenants.LocationUsage> GetUsageAsync(long tenantId);
 
-    /// <summary>A heatmap of this location starts (or stops) following its batches.</summary>
-    Task AttachHeatmapAsync(Heatmap heatmap);
+    /// <summary>The catalog links a heatmap to this location: from now on each batch's cells of that type are
+    /// forwarded to it.</summary>
+    Task FollowAsync(string heatmapId, HeatmapType type);
 
-    Task DetachHeatmapAsync(string heatmapId);
+    Task UnfollowAsync(string heatmapId);
 
     /// <summary>Today's counters now; the observer then gets changes, coalesced, until it unsubscribes or expires.</summary>
     Task<LocationCounters> SubscribeAsync(long tenantId, ILiveObserver observer);
 
     Task UnsubscribeAsync(ILiveObserver observer);
 
-    /// <summary>The base grids of one type in a window of buckets with the log position they reflect, for a heatmap's
-    /// backfill or recall. It may run while this grain awaits that heatmap, so it interleaves; it only reads.</summary>
-    [AlwaysInterleave]
-    Task<GridSnapshot> GetGridsAsync(long tenantId, HeatmapType type, BucketWindow window);
+    /// <summary>Sends a heatmap of this location the base grids its view wants (<see cref="GridsWanted"/>), as of
+    /// the applied log position. Not interleaved, on purpose: no batch is applied between the snapshot and its
+    /// delivery, so the heatmap then gets exactly the deltas the snapshot lacks.</summary>
+    Task FeedHeatmapAsync(long tenantId, string heatmapId, BucketWindow window);
 }

@@ -1,8 +1,7 @@
 namespace HeatmapSaas.Tenants;
 
 /// <summary>
-/// A location's totals as it last reported them on the roll-up stream. Absolute, not increments, so a lost or
-/// repeated message heals with the next one and a reconciliation is just asking again.
+/// A location's totals now, as the tenant asks for them when its usage is asked for (the location owns them).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LocationUsage(
@@ -25,11 +24,8 @@ public sealed record TenantUsage(
     [property: Id(7)] int Occupancy,
     [property: Id(8)] long VisitorsToday);
 
-public static class RollupStream
+public static class UsageMonth
 {
-    public const string Provider = "rollup";
-    public const string Namespace = "tenant-rollup";
-
     /// <summary>The UTC calendar month usage is counted in, as <c>yyyy-MM</c>.</summary>
-    public static string MonthOf(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Of(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 }

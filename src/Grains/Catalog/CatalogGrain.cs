@@ -2,7 +2,6 @@ using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
 using HeatmapSaas.Heatmaps;
 using HeatmapSaas.Locations;
-using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Grains.Catalog;
 
@@ -10,6 +9,8 @@ namespace HeatmapSaas.Grains.Catalog;
 /// A tenant's catalog, whole in memory, stored in pages (<see cref="ICatalogPageGrain"/>) of at most
 /// <see cref="PageSize"/> locations with their heatmaps: a change writes one page, so creating the 10,000th store
 /// costs what creating the first did. Its own state is only the number of pages.
+/// The one owner of locations' and heatmaps' configuration: it pushes each change to the grains concerned (and
+/// links a heatmap to its location), and calls nothing that calls it back.
 /// </summary>
 public sealed class CatalogGrain(
     [PersistentState("catalog", StorageNames.Default)] IPersistentState<CatalogState> state,
@@ -55,7 +56,10 @@ public sealed class CatalogGrain(
 
         foreach (var entry in heatmaps.OrderBy(e => e.Sequence))
         {
-            Heatmaps.Add(entry.Item);
+            // Heatmaps stored before they carried their floor get it from their location.
+            Heatmaps.Add(entry.Item.Floor is null && FindById(entry.Item.LocationId) is { } location
+                ? entry.Item with { Floor = location.FloorPlan }
+                : entry.Item);
             _sequenceOf[entry.Item.Id] = entry.Sequence;
         }
 
@@ -81,7 +85,7 @@ public sealed class CatalogGrain(
 
         var location = new Location(
             ResourceId.New("loc"), TenantId, draft.Name, slug, draft.Type, draft.Address, draft.Latitude,
-            draft.Longitude, draft.TimeZone ?? await TenantTimeZoneAsync(), draft.Brand,
+            draft.Longitude, draft.TimeZone ?? "UTC", draft.Brand,
             draft.ParentIdOrSlug is { } parent ? Require(parent, "parent_id").Id : null,
             draft.FloorPlan ?? FloorPlan.Default, draft.TrackTimeoutSeconds ?? 30, clock.GetUtcNow(), draft.Capacity);
 
@@ -149,6 +153,11 @@ public sealed class CatalogGrain(
         Locations[Locations.IndexOf(current)] = updated;
         _bySlug.Remove(current.Slug);
         Index(updated);
+        if (updated.FloorPlan != current.FloorPlan)
+        {
+            await RefloorHeatmapsAsync(updated);
+        }
+
         await WritePageOfAsync(updated.Id);
         return updated;
     }
@@ -179,9 +188,10 @@ public sealed class CatalogGrain(
         var location = Require(draft.LocationIdOrSlug, "location_id");
         var heatmap = new Heatmap(
             ResourceId.New("hm"), TenantId, draft.Name, location.Id, draft.Type.WireName(), draft.TimeZone ?? location.TimeZone,
-            draft.RefreshIntervalSeconds, draft.CellSize, "active", clock.GetUtcNow());
+            draft.RefreshIntervalSeconds, draft.CellSize, "active", clock.GetUtcNow(), location.FloorPlan);
 
         await GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ConfigureAsync(heatmap);
+        await GrainFactory.GetGrain<ILocationGrain>(location.Id).FollowAsync(heatmap.Id, heatmap.HeatmapType);
         Heatmaps.Add(heatmap);
         _sequenceOf[heatmap.Id] = _nextSequence++;
         await WritePageOfAsync(heatmap.LocationId);
@@ -220,6 +230,7 @@ public sealed class CatalogGrain(
         var heatmap = RequireHeatmap(id);
         Heatmaps.Remove(heatmap);
         await WritePageOfAsync(heatmap.LocationId);
+        await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).UnfollowAsync(id);
         await GrainFactory.GetGrain<IHeatmapGrain>(id).RetireAsync(TenantId);
     }
 
@@ -286,6 +297,16 @@ public sealed class CatalogGrain(
         return false;
     }
 
-    private async Task<string> TenantTimeZoneAsync() =>
-        (await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetAsync())?.TimeZone ?? "UTC";
+    /// <summary>A location's heatmaps carry its floor (their grid size): a new floor is pushed to each.</summary>
+    private async Task RefloorHeatmapsAsync(Location location)
+    {
+        for (var i = 0; i < Heatmaps.Count; i++)
+        {
+            if (Heatmaps[i].LocationId == location.Id)
+            {
+                Heatmaps[i] = Heatmaps[i] with { Floor = location.FloorPlan };
+                await GrainFactory.GetGrain<IHeatmapGrain>(Heatmaps[i].Id).ConfigureAsync(Heatmaps[i]);
+            }
+        }
+    }
 }

@@ -20,7 +20,10 @@ public sealed class HeatmapGrainState
     [Id(1)] public DataUpdateNotice Updates { get; set; } = new();
 }
 
-/// <summary>A heatmap: its configuration (persisted) and its grid view (derived, rebuilt on activation).</summary>
+/// <summary>
+/// A heatmap: its configuration (persisted, pushed by the catalog) and its grid view (derived: filled and fed by its
+/// location, never asked for). Calls out only to publish webhooks.
+/// </summary>
 public sealed class HeatmapGrain(
     [PersistentState("heatmap", StorageNames.Default)] IPersistentState<HeatmapGrainState> state,
     IOptions<LiveOptions> liveOptions,
@@ -39,6 +42,7 @@ public sealed class HeatmapGrain(
 
     private LivePush Live => _live ??= new LivePush(this, liveOptions.Value, logger);
 
+    /// <summary>From the catalog, the owner of the configuration (which also tells the location to follow this heatmap).</summary>
     public async Task ConfigureAsync(Heatmap heatmap)
     {
         var isNew = state.State.Heatmap is null;
@@ -52,7 +56,6 @@ public sealed class HeatmapGrain(
 
         if (isNew)
         {
-            await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).AttachHeatmapAsync(heatmap);
             await GrainFactory.GetGrain<IWebhookRegistryGrain>(heatmap.TenantId).PublishAsync(WebhookPayload.Build(
                 $"evt_created_{heatmap.Id}", WebhookEventTypes.HeatmapCreated, clock.GetUtcNow(),
                 new { heatmap_id = heatmap.Id, location_id = heatmap.LocationId, name = heatmap.Name, type = heatmap.Type }));
@@ -61,8 +64,7 @@ public sealed class HeatmapGrain(
 
     public async Task RetireAsync(long tenantId)
     {
-        var heatmap = Owned(tenantId);
-        await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).DetachHeatmapAsync(heatmap.Id);
+        _ = Owned(tenantId);
         await state.ClearStateAsync();
         _view = null;
         DeactivateOnIdle();
@@ -81,7 +83,12 @@ public sealed class HeatmapGrain(
             await ScheduleUpdateNoticeAsync();
         }
 
-        var view = await ViewAsync();
+        // An unfilled view ignores deltas: the snapshot that fills it is taken later and already holds them.
+        if (_view is not { } view)
+        {
+            return;
+        }
+
         KeepBounded(view);
         if (!view.Apply(position, changes))
         {
@@ -109,14 +116,17 @@ public sealed class HeatmapGrain(
         }
     }
 
-    public async Task<HeatmapFrame[]> SubscribeAsync(long tenantId, ILiveObserver observer)
+    public Task<ViewAnswer<HeatmapFrame[]>> SubscribeAsync(long tenantId, ILiveObserver observer)
     {
-        var heatmap = Owned(tenantId);
-        var view = await ViewAsync();
-        Live.Subscribe(observer);
-        var calendar = LocalCalendar.For(heatmap.TimeZone);
+        var calendar = LocalCalendar.For(Owned(tenantId).TimeZone);
         var today = calendar.Day(calendar.Today(clock.GetUtcNow()));
-        await HoldAsync(view, today.First.Index);
+        if (Wanted(today.First.Index) is { } wanted)
+        {
+            return Task.FromResult(new ViewAnswer<HeatmapFrame[]>(null, wanted));
+        }
+
+        Live.Subscribe(observer);
+        var view = _view!;
         var frames = new List<HeatmapFrame>();
         for (var b = today.First; b < today.EndExclusive; b = b.Next)
         {
@@ -126,7 +136,7 @@ public sealed class HeatmapGrain(
             }
         }
 
-        return frames.ToArray();
+        return Task.FromResult(new ViewAnswer<HeatmapFrame[]>(frames.ToArray()));
     }
 
     public Task UnsubscribeAsync(ILiveObserver observer)
@@ -167,47 +177,57 @@ public sealed class HeatmapGrain(
         view.GridOf(bucket.Index) is { } grid ? view.Shown(grid.Max) : 0,
         _newestTs);
 
-    public async Task<HeatmapData> GetDataAsync(long tenantId, BucketWindow window, Granularity granularity)
+    public Task<ViewAnswer<HeatmapPointSet>> GetPointsAsync(long tenantId, BucketWindow window, Granularity granularity)
     {
-        var heatmap = Owned(tenantId);
-
-        // The summary and the floor come from two other grains: they work while this one sums its cells.
-        var summaryCall = GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId).GetVisitorSummaryAsync(tenantId, window, heatmap.TimeZone);
-        var locationCall = GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationAsync(heatmap.LocationId);
-        var view = await ViewAsync();
-        var calendar = LocalCalendar.For(heatmap.TimeZone);
-        var periods = calendar.Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), granularity);
-        if (periods.Count > 0)
+        var periods = LocalCalendar.For(Owned(tenantId).TimeZone)
+            .Split(new TimeBucket(window.FirstBucket), new TimeBucket(window.EndBucket), granularity);
+        if (Wanted(periods.Count > 0 ? periods[0].First.Index : long.MaxValue) is { } wanted)
         {
-            await HoldAsync(view, periods[0].First.Index);
+            return Task.FromResult(new ViewAnswer<HeatmapPointSet>(null, wanted));
         }
 
-        if (view.Points(periods) is not { } points)
-        {
-            throw ApiException.Invalid("granularity",
+        return _view!.Points(periods) is { } points
+            ? Task.FromResult(new ViewAnswer<HeatmapPointSet>(points))
+            : throw ApiException.Invalid("granularity",
                 $"The answer would hold more than {HeatmapView.MaxPoints} points; ask for a coarser granularity or a shorter period");
-        }
-
-        var summary = await summaryCall;
-        var floor = (await locationCall).FloorPlan;
-        return new HeatmapData(points,
-            (int)Math.Ceiling(floor.Width / heatmap.CellSize), (int)Math.Ceiling(floor.Height / heatmap.CellSize), summary);
     }
 
-    /// <summary>The grid view, backfilled from the location's base grids the first time it is needed.</summary>
-    private async Task<HeatmapView> ViewAsync()
+    public Task FillAsync(GridSnapshot snapshot, BucketWindow window)
     {
-        if (_view is { IsFilled: true })
+        if (state.State.Heatmap is not { } heatmap)
         {
-            return _view;
+            return Task.CompletedTask;
         }
 
+        if (window.EndBucket == long.MaxValue)
+        {
+            _view = new HeatmapView(heatmap.CellSize, heatmap.HeatmapType);
+            _view.Fill(snapshot, window.FirstBucket);
+        }
+        else if (_view is { } view && window.EndBucket == view.LiveFrom)
+        {
+            // A recall snapshotted for a live part that has moved on since would leave a gap: the next ask wants again.
+            view.Recall(snapshot, window.FirstBucket);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The grids the view lacks to hold every bucket from <paramref name="first"/> on (the live part, then a recalled
+    /// stretch before it), or null when it holds them. Moves the view's window on and marks the recall as used.
+    /// </summary>
+    private GridsWanted? Wanted(long first)
+    {
         var heatmap = state.State.Heatmap!;
-        var view = new HeatmapView(heatmap.CellSize, heatmap.HeatmapType);
-        var liveFrom = LiveFrom();
-        view.Fill(await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId)
-            .GetGridsAsync(heatmap.TenantId, heatmap.HeatmapType, new BucketWindow(liveFrom, long.MaxValue)), liveFrom);
-        return _view = view;
+        if (_view is not { IsFilled: true } view)
+        {
+            return new GridsWanted(heatmap.LocationId, new BucketWindow(LiveFrom(), long.MaxValue));
+        }
+
+        KeepBounded(view);
+        _recallUsedAt = clock.GetUtcNow();
+        return view.Holds(first) ? null : new GridsWanted(heatmap.LocationId, new BucketWindow(first, view.LiveFrom));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -278,22 +298,6 @@ public sealed class HeatmapGrain(
         {
             view.ForgetRecall();
         }
-    }
-
-    /// <summary>Makes sure the view holds every bucket from <paramref name="first"/> on, recalling older ones from the location.</summary>
-    private async Task HoldAsync(HeatmapView view, long first)
-    {
-        KeepBounded(view);
-        _recallUsedAt = clock.GetUtcNow();
-        if (view.Holds(first))
-        {
-            return;
-        }
-
-        var heatmap = state.State.Heatmap!;
-        var snapshot = await GrainFactory.GetGrain<ILocationGrain>(heatmap.LocationId)
-            .GetGridsAsync(heatmap.TenantId, heatmap.HeatmapType, new BucketWindow(first, view.LiveFrom));
-        view.Recall(snapshot, first);
     }
 
     private Heatmap Owned(long tenantId)

@@ -13,18 +13,18 @@ using HeatmapSaas.Grains.Webhooks;
 using HeatmapSaas.Webhooks;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
-using Orleans.Streams;
 
 namespace HeatmapSaas.Grains.Locations;
 
 [GenerateSerializer]
-public sealed class LocationGrainState
+public sealed class LocationGrainState : IJournalCheckpoint
 {
     [Id(0)] public Location? Location { get; set; }
     /// <summary>The ledger's checkpoint (its own compact binary format) and the log position it reflects.</summary>
     [Id(1)] public byte[]? Ledger { get; set; }
     [Id(2)] public long AppliedPosition { get; set; }
     [Id(3)] public Dictionary<string, GatewayStatus> Gateways { get; set; } = [];
+    /// <summary>Read once, into <see cref="Following"/>, from state written when the location kept whole heatmap records.</summary>
     [Id(4)] public List<Heatmap> Heatmaps { get; set; } = [];
     /// <summary>Accepted events and batches of the UTC month <see cref="UsageMonth"/>, for the tenant's usage.</summary>
     [Id(5)] public string UsageMonth { get; set; } = "";
@@ -38,11 +38,15 @@ public sealed class LocationGrainState
     [Id(10)] public long GridHistoryBefore { get; set; } = long.MinValue;
     /// <summary>Occupancy went above capacity and has not yet come back below the alarm's margin.</summary>
     [Id(11)] public bool OverCapacity { get; set; }
+    /// <summary>The heatmaps the catalog linked to this location, by id, with the type whose cells they follow.</summary>
+    [Id(12)] public Dictionary<string, HeatmapType> Following { get; set; } = [];
 }
 
 /// <summary>
-/// One location: owns its ingest (validate, dedupe through the log, apply), its live footfall ledger and the
-/// heatmaps that follow it. A thin shell over <see cref="FootfallLedger"/> and <see cref="IIngestLog"/>.
+/// One location: its configuration (pushed by the catalog), the tenant check and rate limit, validation, and what
+/// follows an applied batch — live counters, the capacity alarm, the heatmaps that follow it. A thin shell over its
+/// <see cref="LocationJournal"/> (log, ledger, checkpoint, history) and <see cref="IngestActivity"/> (gateways, usage).
+/// Awaits only the heatmaps it feeds and the webhook registry: nothing it calls calls it back.
 /// </summary>
 public sealed class LocationGrain(
     [PersistentState("location", StorageNames.Default)] IPersistentState<LocationGrainState> state,
@@ -52,37 +56,35 @@ public sealed class LocationGrain(
     IOptions<LiveOptions> liveOptions,
     IOptions<MemoryOptions> memory,
     ILogger<LocationGrain> logger,
-    TimeProvider clock) : Grain, ILocationGrain
+    TimeProvider clock) : Grain, ILocationGrain, IJournalStorage
 {
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SlowTickInterval = TimeSpan.FromMinutes(1);
+
+    private readonly IngestOptions _options = options.Value;
     private LivePush? _live;
+    private LocationJournal _journal = null!;
+    private IngestActivity _activity = null!;
+    private EventRateLimit _rateLimit = null!;
+    private IGrainTimer? _ticker;
+    // The tick's slower duty: when to look for old buckets and forgotten gateways again.
+    private DateTimeOffset _closingRecheck;
 
     private LivePush Live => _live ??= new LivePush(this, liveOptions.Value, logger);
 
-    private readonly IngestOptions _options = options.Value;
-    private FootfallLedger _ledger = new(LocationRules.Default);
-    private EventRateLimit _rateLimit = null!;
-    private long _appliedPosition;
-    // Batches applied in memory since the last checkpoint, and when the first of them was applied.
-    private int _uncheckpointed;
-    private DateTimeOffset _oldestUncheckpointed;
-    // An append failed without telling whether it committed: the log may hold a batch not yet applied.
-    private bool _logAhead;
-    private IGrainTimer? _ticker;
-    private CheckpointCadence _cadence = null!;
-    private LocationUsage? _published;
-    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan SlowTickInterval = TimeSpan.FromMinutes(1);
-    // The tick's slower duties: totals to publish once something changed, and when to look again regardless.
-    private bool _usageStale = true;
-    private DateTimeOffset _usageRecheck;
-    private DateTimeOffset _closingRecheck;
-
     private string LocationId => this.GetPrimaryKeyString();
+
+    private FootfallLedger Ledger => _journal.Ledger;
+
+    IJournalCheckpoint IJournalStorage.Checkpoint => state.State;
+
+    Task IJournalStorage.WriteAsync() => state.WriteStateAsync();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _rateLimit = new EventRateLimit(_options.MaxEventsPerSecond);
-        _cadence = new CheckpointCadence(_options, clock.GetUtcNow());
+        _activity = new IngestActivity(state.State, _options);
+        _journal = NewJournal();
         if (state.State.Location is not { } location)
         {
             // Nothing here (yet): no timer until ConfigureAsync says the location exists; a caller who only asked
@@ -91,47 +93,35 @@ public sealed class LocationGrain(
         }
 
         StartTicking();
-
-        var rules = RulesOf(location);
-        if (state.State.Ledger is { } bytes)
+        foreach (var heatmap in state.State.Heatmaps)
         {
-            using var reader = new BinaryReader(new MemoryStream(bytes));
-            _ledger = FootfallLedger.ReadFrom(reader, rules, Retention);
-        }
-        else
-        {
-            _ledger = new FootfallLedger(rules, Retention);
+            state.State.Following[heatmap.Id] = heatmap.HeatmapType;
         }
 
-        _appliedPosition = state.State.AppliedPosition;
-
+        state.State.Heatmaps.Clear();
         // Whatever was acknowledged after the checkpoint is applied again, in log order, at its original time.
-        foreach (var entry in await log.ReadAboveAsync(LocationId, state.State.AppliedPosition, cancellationToken))
-        {
-            Apply(entry);
-            CheckpointMetrics.ReplayedBatches.Add(1);
-        }
+        await _journal.RecoverAsync(RulesOf(location), cancellationToken);
     }
+
+    private LocationJournal NewJournal() =>
+        new(LocationId, log, history, this, _options, memory.Value, clock, logger, _activity.Record);
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _ticker?.Dispose();
         if (state.State.Location is not null && !ShutdownWrites.Pointless(ServiceProvider, reason))
         {
-            await TryCheckpointAsync();
+            await CheckpointAsync();
         }
 
-        // Whatever is still uncheckpointed now lives only in the log, no longer in this silo's memory.
-        CheckpointMetrics.LogDepth.Add(-_uncheckpointed);
-        _uncheckpointed = 0;
+        _journal.Release();
     }
 
     public async Task ConfigureAsync(Location location)
     {
         state.State.Location = location;
-        _ledger.Rules = RulesOf(location);
-        _ledger.Retention = Retention;
-        await CheckpointAsync();
+        _journal.Configure(RulesOf(location));
+        await _journal.CheckpointAsync();
         StartTicking();
     }
 
@@ -143,14 +133,15 @@ public sealed class LocationGrain(
         _ticker?.Dispose();
         _ticker = null;
         await state.ClearStateAsync();
-        _ledger = new FootfallLedger(LocationRules.Default);
+        _activity = new IngestActivity(state.State, _options);
+        _journal = NewJournal();
         DeactivateOnIdle();
     }
 
     public Task<DateTimeOffset?> GetLastUpdateAsync(long tenantId)
     {
         _ = Owned(tenantId);
-        return Task.FromResult(_ledger.NewestTs);
+        return Task.FromResult(Ledger.NewestTs);
     }
 
     public async Task<IngestReceipt> IngestAsync(long tenantId, SensorBatch batch)
@@ -165,75 +156,38 @@ public sealed class LocationGrain(
         }
 
         var (accepted, receipt) = BatchValidator.Validate(batch, location.FloorPlan, now, _options);
-        await CatchUpWithLogAsync();
-        LogAppend append;
-        try
+        var append = await _journal.AppendAsync(new LoggedBatch(0, batch.BatchId, batch.GatewayId, accepted, receipt, now));
+        await FollowUpAsync(append.Applied);
+        if (append.Duplicate is { } first)
         {
-            append = await log.AppendAsync(LocationId, new LoggedBatch(0, batch.BatchId, batch.GatewayId, accepted, receipt, now));
-        }
-        catch (Exception e)
-        {
-            // The insert may have committed before the connection broke; the next append reads the log first.
-            _logAhead = true;
-            throw LogUnavailable(e);
+            return first with { Duplicate = true };
         }
 
-        if (append.Duplicate)
+        if (await _journal.CheckpointIfDueAfterBatchAsync() == CheckpointOutcome.Stale)
         {
-            return append.Entry.Receipt with { Duplicate = true };
+            DeactivateOnIdle();
         }
 
-        var applied = await ApplyAndForwardAsync(append.Entry);
-        if (_cadence.DueAfterBatch(_uncheckpointed))
-        {
-            await TryCheckpointAsync();
-        }
-
-        return applied
+        return append.Applied[^1].Effect is not null
             ? receipt
             : throw new ApiException(ApiErrorCode.InternalError,
                 "The batch was stored but could not be applied; it is quarantined and counts nothing");
     }
 
-    /// <summary>Applies what the log holds above the applied position (after an append of unknown outcome).</summary>
-    private async Task CatchUpWithLogAsync()
+    /// <summary>What follows applied batches: live counters, the capacity alarm, and the heatmaps' deltas.</summary>
+    private async Task FollowUpAsync(IReadOnlyList<AppliedBatch> applied)
     {
-        if (!_logAhead)
+        foreach (var (entry, effect) in applied)
         {
-            return;
-        }
+            if (effect is null)
+            {
+                continue;
+            }
 
-        IReadOnlyList<LoggedBatch> missed;
-        try
-        {
-            missed = await log.ReadAboveAsync(LocationId, _appliedPosition);
+            Live.MarkChanged(CountersPush);
+            await WatchCapacityAsync();
+            await ForwardToHeatmapsAsync(entry.Position, effect);
         }
-        catch (Exception e)
-        {
-            throw LogUnavailable(e);
-        }
-
-        foreach (var entry in missed)
-        {
-            await ApplyAndForwardAsync(entry);
-            CheckpointMetrics.ReplayedBatches.Add(1);
-        }
-
-        _logAhead = false;
-    }
-
-    /// <summary>Applies a logged batch and forwards its effect; false when it was quarantined.</summary>
-    private async Task<bool> ApplyAndForwardAsync(LoggedBatch entry)
-    {
-        if (Apply(entry) is not { } effect)
-        {
-            return false;
-        }
-
-        Live.MarkChanged(CountersPush);
-        await WatchCapacityAsync();
-        await ForwardToHeatmapsAsync(entry.Position, effect);
-        return true;
     }
 
     /// <summary>location.occupancy_exceeded, once per upward crossing of the capacity (see <see cref="OccupancyAlarm"/>).</summary>
@@ -244,7 +198,7 @@ public sealed class LocationGrain(
             return;
         }
 
-        var occupancy = _ledger.Occupancy;
+        var occupancy = Ledger.Occupancy;
         var (over, fire) = OccupancyAlarm.Next(state.State.OverCapacity, occupancy, location.Capacity);
         state.State.OverCapacity = over;
         if (!fire)
@@ -265,28 +219,36 @@ public sealed class LocationGrain(
             }));
     }
 
-    private ApiException LogUnavailable(Exception e)
+    private Task ForwardToHeatmapsAsync(long position, BatchEffect effect)
     {
-        logger.LogWarning(e, "Ingest log of {Location} unreachable", LocationId);
-        return new ApiException(ApiErrorCode.ServiceUnavailable,
-            "The ingest log is briefly unreachable; retry the batch with the same batch_id", retryAfterSeconds: 2);
+        if (effect.Grids.Count == 0 || state.State.Following.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return Task.WhenAll(state.State.Following.Select(heatmap =>
+        {
+            var changes = effect.Grids.Where(g => g.Type == heatmap.Value)
+                .Select(g => new BucketCells(g.Bucket.Index, LocationJournal.CellsOf(g.Added), g.Samples))
+                .ToArray();
+            return GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Key).ApplyAsync(position, changes, effect.NewestTs);
+        }));
     }
 
     public async Task<TrafficRow[]> GetTrafficAsync(long tenantId, TrafficQuery query)
     {
-        var zone = Owned(tenantId).TimeZone;
-        var calendar = LocalCalendar.For(zone);
+        var calendar = LocalCalendar.For(Owned(tenantId).TimeZone);
         var day = calendar.Day(query.Date);
-        return (await ReportsAsync(zone, day.First.Index, day.EndExclusive.Index)).Traffic(query);
+        return (await _journal.ReportsAsync(calendar, day.First.Index, day.EndExclusive.Index)).Traffic(query);
     }
 
     public async Task<LocationAnalytics> GetAnalyticsAsync(long tenantId, BucketWindow window) =>
-        (await ReportsAsync(Owned(tenantId).TimeZone, window.FirstBucket, window.EndBucket)).Analytics(window);
+        (await _journal.ReportsAsync(LocalCalendar.For(Owned(tenantId).TimeZone), window.FirstBucket, window.EndBucket)).Analytics(window);
 
     public async Task<VisitorSummary> GetVisitorSummaryAsync(long tenantId, BucketWindow window, string timeZone)
     {
         _ = Owned(tenantId);
-        return (await ReportsAsync(timeZone, window.FirstBucket, window.EndBucket)).Summary(window);
+        return (await _journal.ReportsAsync(LocalCalendar.For(timeZone), window.FirstBucket, window.EndBucket)).Summary(window);
     }
 
     public Task<LocationCounters> SubscribeAsync(long tenantId, ILiveObserver observer)
@@ -312,346 +274,110 @@ public sealed class LocationGrain(
     private LocationCounters Counters()
     {
         var now = clock.GetUtcNow();
+        var counts = CountsToday(now);
+        var capacity = state.State.Location!.Capacity;
+        return new LocationCounters(LocationId, Ledger.Occupancy, counts.Visitors, counts.Impressions, counts.Discoveries,
+            counts.Engagements, counts.Interactions, counts.Conversions, _activity.GatewaysOnline(now, liveOptions.Value.GatewayOnlineWindow),
+            Ledger.NewestTs, capacity, OccupancyAlarm.Utilisation(Ledger.Occupancy, capacity));
+    }
+
+    private BucketCounts CountsToday(DateTimeOffset now)
+    {
         var calendar = LocalCalendar.For(state.State.Location!.TimeZone);
         var today = calendar.Day(calendar.Today(now));
-        var counts = _ledger.CountsBetween(today.First, today.EndExclusive);
-        var online = state.State.Gateways.Values.Count(g => now - g.LastSeen <= liveOptions.Value.GatewayOnlineWindow);
-        var capacity = state.State.Location.Capacity;
-        return new LocationCounters(LocationId, _ledger.Occupancy, counts.Visitors, counts.Impressions, counts.Discoveries,
-            counts.Engagements, counts.Interactions, counts.Conversions, online, _ledger.NewestTs,
-            capacity, OccupancyAlarm.Utilisation(_ledger.Occupancy, capacity));
+        return Ledger.CountsBetween(today.First, today.EndExclusive);
     }
 
     public Task<LocationUsage> GetUsageAsync(long tenantId)
     {
         _ = Owned(tenantId);
-        return Task.FromResult(CurrentUsage());
+        var now = clock.GetUtcNow();
+        var (events, batches) = _activity.InMonth(now);
+        return Task.FromResult(new LocationUsage(LocationId, UsageMonth.Of(now), events, batches, Ledger.Occupancy, CountsToday(now).Visitors));
     }
 
     public Task<GatewayStatus[]> GetGatewaysAsync(long tenantId)
     {
         _ = Owned(tenantId);
-        // Those past the retention but not yet forgotten by a tick are already gone for callers.
-        return Task.FromResult(GatewayBook.SeenSince(state.State.Gateways, clock.GetUtcNow() - _options.GatewayRetention));
+        return Task.FromResult(_activity.Gateways(clock.GetUtcNow()));
     }
 
-    public async Task AttachHeatmapAsync(Heatmap heatmap)
+    public async Task FollowAsync(string heatmapId, HeatmapType type)
     {
-        state.State.Heatmaps.RemoveAll(h => h.Id == heatmap.Id);
-        state.State.Heatmaps.Add(heatmap);
+        state.State.Following[heatmapId] = type;
         await state.WriteStateAsync();
     }
 
-    public async Task DetachHeatmapAsync(string heatmapId)
+    public async Task UnfollowAsync(string heatmapId)
     {
-        state.State.Heatmaps.RemoveAll(h => h.Id == heatmapId);
-        await state.WriteStateAsync();
+        if (state.State.Following.Remove(heatmapId))
+        {
+            await state.WriteStateAsync();
+        }
     }
 
-    public async Task<GridSnapshot> GetGridsAsync(long tenantId, HeatmapType type, BucketWindow window)
+    public async Task FeedHeatmapAsync(long tenantId, string heatmapId, BucketWindow window)
     {
         _ = Owned(tenantId);
-        // Read the position and live grids in one synchronous stretch, so they describe the same moment; the history
-        // read stops at the boundary seen then, so buckets closed while it runs are not read twice.
-        var position = _appliedPosition;
-        var historyBefore = Math.Max(state.State.HistoryBefore, state.State.GridHistoryBefore);
-        var historyGeneration = state.State.HistoryGeneration;
-        var live = _ledger.LiveBuckets()
-            .Where(b => b.Time.Index >= window.FirstBucket && b.Time.Index < window.EndBucket)
-            .Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grid(type)), 0)).ToList();
-        if (historyBefore != long.MinValue && window.FirstBucket < historyBefore)
+        if (state.State.Following.TryGetValue(heatmapId, out var type))
         {
-            var stored = await history.ReadAsync(LocationId, new TimeBucket(Math.Max(window.FirstBucket, long.MinValue / 2)),
-                new TimeBucket(Math.Min(window.EndBucket, historyBefore)), historyGeneration);
-            live.AddRange(stored.Select(b => new BucketCells(b.Time.Index, CellsOf(b.Grids[type]), 0)));
+            await GrainFactory.GetGrain<IHeatmapGrain>(heatmapId).FillAsync(await _journal.GridsAsync(type, window), window);
         }
-
-        return new GridSnapshot(position, live.Where(b => b.Cells.Length > 0).ToArray());
     }
 
     /// <summary>
-    /// Applies a logged batch; null when applying it threw. Validation before the append should make that impossible,
-    /// so it means a bug (or a batch logged by an older build): the batch is quarantined — it stays in the log, is
-    /// logged as an error and counted in <c>heatmap_ingest_quarantined_batches_total</c> — and skipped, so one batch
-    /// can never stop a location, now or at any later activation. A failure part-way leaves what was applied before
-    /// it; the replay does the same, so the state after a restart is the state before it.
-    /// </summary>
-    private BatchEffect? Apply(LoggedBatch entry)
-    {
-        BatchEffect? effect;
-        try
-        {
-            effect = BatchValidator.ApplyAccepted(_ledger, entry.Accepted, entry.ReceivedAt);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            CheckpointMetrics.QuarantinedBatches.Add(1);
-            logger.LogError(e, "Batch {BatchId} (log position {Position}) of {Location} could not be applied; quarantined and skipped",
-                entry.BatchId, entry.Position, LocationId);
-            effect = null;
-        }
-
-        if (effect is { TracksForgottenEarly: > 0 })
-        {
-            TrackMetrics.ForgottenEarly.Add(effect.TracksForgottenEarly);
-        }
-
-        _appliedPosition = entry.Position;
-        if (_uncheckpointed++ == 0)
-        {
-            _oldestUncheckpointed = clock.GetUtcNow();
-        }
-
-        CheckpointMetrics.LogDepth.Add(1);
-        if (effect is null)
-        {
-            return null;
-        }
-
-        _usageStale = true;
-        var month = RollupStream.MonthOf(entry.ReceivedAt);
-        if (month != state.State.UsageMonth)
-        {
-            (state.State.UsageMonth, state.State.MonthEvents, state.State.MonthBatches) = (month, 0, 0);
-        }
-
-        state.State.MonthEvents += entry.Receipt.Accepted;
-        state.State.MonthBatches++;
-        if (entry.GatewayId is { } gateway)
-        {
-            GatewayBook.Record(state.State.Gateways, gateway, entry.ReceivedAt, entry.Receipt.Accepted + entry.Receipt.Rejected, _options.MaxGateways);
-        }
-
-        return effect;
-    }
-
-    private Task ForwardToHeatmapsAsync(long position, BatchEffect effect)
-    {
-        if (effect.Grids.Count == 0 || state.State.Heatmaps.Count == 0)
-        {
-            return Task.CompletedTask;
-        }
-
-        return Task.WhenAll(state.State.Heatmaps.Select(heatmap =>
-        {
-            var changes = effect.Grids.Where(g => g.Type == heatmap.HeatmapType)
-                .Select(g => new BucketCells(g.Bucket.Index, CellsOf(g.Added), g.Samples))
-                .ToArray();
-            return GrainFactory.GetGrain<IHeatmapGrain>(heatmap.Id).ApplyAsync(position, changes, effect.NewestTs);
-        }));
-    }
-
-    /// <summary>
-    /// Once a second: ends tracks of a store gone quiet (wall-clock silence), reports changed totals on the tenant's
-    /// roll-up stream (coalesced: one message a second at most, not one per batch) and checkpoints when due. Every
-    /// resident location ticks, so a tick with nothing to do does next to nothing: the totals are recomputed only
-    /// after a change (or once a minute, when a new day or month may have begun), old buckets looked for once a
-    /// minute (they are 15 minutes long, and leave memory days later).
+    /// Once a second: ends tracks of a store gone quiet (wall-clock silence), catches up with the log after an
+    /// append of unknown outcome and checkpoints when due. Every resident location ticks, so a tick with nothing to do
+    /// does next to nothing: old buckets and gateways are looked at once a minute (buckets are 15 minutes long, and
+    /// leave memory days later).
     /// </summary>
     private async Task TickAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (_ledger.IdleExpiryDue <= now && _ledger.ExpireIdle(now).TracksEnded > 0)
+        if (Ledger.IdleExpiryDue <= now && Ledger.ExpireIdle(now).TracksEnded > 0)
         {
             Live.MarkChanged(CountersPush);
-            _usageStale = true;
             await WatchCapacityAsync(); // emptying re-arms the alarm
         }
 
-        if (state.State.Location is not { } location)
+        if (state.State.Location is null)
         {
             return;
         }
 
-        if (_usageStale || now >= _usageRecheck)
+        try
         {
-            await PublishUsageAsync(location, now);
+            await FollowUpAsync(await _journal.CatchUpAsync());
+        }
+        catch (ApiException)
+        {
+            // Still unreachable: the next tick or batch tries again.
         }
 
-        if (_logAhead)
+        if (await _journal.CheckpointIfDueAsync(now) == CheckpointOutcome.Stale)
         {
-            try
-            {
-                await CatchUpWithLogAsync();
-            }
-            catch (ApiException)
-            {
-                // Still unreachable: the next tick or batch tries again.
-            }
-        }
-
-        if (_cadence.DueByTime(_uncheckpointed, now))
-        {
-            await TryCheckpointAsync();
+            DeactivateOnIdle();
         }
 
         if (now >= _closingRecheck)
         {
             _closingRecheck = now + SlowTickInterval;
-            GatewayBook.ForgetUnseenSince(state.State.Gateways, now - _options.GatewayRetention);
-            await CloseOldBucketsAsync(now);
-        }
-    }
-
-    private async Task PublishUsageAsync(Location location, DateTimeOffset now)
-    {
-        _usageStale = false;
-        _usageRecheck = now + SlowTickInterval;
-        var usage = CurrentUsage();
-        if (usage != _published)
-        {
-            await this.GetStreamProvider(RollupStream.Provider)
-                .GetStream<LocationUsage>(StreamId.Create(RollupStream.Namespace, location.TenantId))
-                .OnNextAsync(usage);
-            _published = usage;
-        }
-    }
-
-    /// <summary>
-    /// Moves buckets older than the live window to the history store, and the base grids of buckets older than the
-    /// grid window, keeping grain memory bounded. They leave the ledger only once stored, as a new history
-    /// generation that the checkpoint right after makes visible.
-    /// </summary>
-    private async Task CloseOldBucketsAsync(DateTimeOffset now)
-    {
-        var closing = _ledger.ClosableBefore(TimeBucket.Of(now - memory.Value.LiveWindow), TimeBucket.Of(now - memory.Value.GridWindow));
-        if (closing.IsEmpty)
-        {
-            return;
-        }
-
-        var generation = state.State.HistoryGeneration + 1;
-        var stored = closing.ToStore();
-        try
-        {
-            await history.AddAsync(LocationId, generation, stored);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "History store unreachable; {Location} keeps its old buckets for now", LocationId);
-            return;
-        }
-
-        _ledger.Close(closing);
-        state.State.HistoryGeneration = generation;
-        if (closing.Whole.Count > 0)
-        {
-            state.State.HistoryBefore = Math.Max(state.State.HistoryBefore, closing.Whole[^1].Time.Index + 1);
-        }
-
-        state.State.GridHistoryBefore = Math.Max(state.State.GridHistoryBefore, stored[^1].Time.Index + 1);
-        await TryCheckpointAsync();
-    }
-
-    private LocationUsage CurrentUsage()
-    {
-        var now = clock.GetUtcNow();
-        var month = RollupStream.MonthOf(now);
-        var calendar = LocalCalendar.For(state.State.Location!.TimeZone);
-        var today = calendar.Day(calendar.Today(now));
-        var thisMonth = state.State.UsageMonth == month;
-        return new LocationUsage(LocationId, month, thisMonth ? state.State.MonthEvents : 0, thisMonth ? state.State.MonthBatches : 0,
-            _ledger.Occupancy, _ledger.CountsBetween(today.First, today.EndExclusive).Visitors);
-    }
-
-    private async Task CheckpointAsync()
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer))
-        {
-            _ledger.WriteTo(writer);
-        }
-
-        state.State.Ledger = buffer.ToArray();
-        state.State.AppliedPosition = _appliedPosition;
-        await state.WriteStateAsync();
-        var now = clock.GetUtcNow();
-        _cadence.Checkpointed(now);
-        if (_uncheckpointed > 0)
-        {
-            CheckpointMetrics.CheckpointAge.Record((now - _oldestUncheckpointed).TotalSeconds);
-            CheckpointMetrics.LogDepth.Add(-_uncheckpointed);
-            _uncheckpointed = 0;
-        }
-
-        if (_cadence.CleanDue(now))
-        {
-            await log.TruncateAsync(LocationId, _appliedPosition, now - _options.MaxEventAge);
-        }
-    }
-
-    /// <summary>
-    /// A checkpoint that may fail without harm: everything it would hold is in the log, so a failure only means more
-    /// to replay. A write that lost its ETag race (another writer, or a commit whose answer was lost) leaves this
-    /// activation's view of the state stale: it deactivates, and the next activation reads the state afresh.
-    /// </summary>
-    private async Task TryCheckpointAsync()
-    {
-        try
-        {
-            await CheckpointAsync();
-        }
-        catch (Exception e)
-        {
-            CheckpointMetrics.CheckpointFailures.Add(1);
-            logger.LogWarning(e, "Checkpoint of {Location} failed; the log keeps its batches", LocationId);
-            if (e is InconsistentStateException)
+            _activity.ForgetGateways(now);
+            if (await _journal.CloseOldBucketsAsync(now) == CheckpointOutcome.Stale)
             {
                 DeactivateOnIdle();
             }
         }
     }
 
-    /// <summary>Reports over live buckets plus, when the window reaches back that far, the history store's.</summary>
-    private async Task<FootfallReports> ReportsAsync(string timeZone, long firstBucket, long endBucket)
+    /// <summary>A checkpoint that may fail without harm (see <see cref="LocationJournal.TryCheckpointAsync"/>).</summary>
+    private async Task CheckpointAsync()
     {
-        if (firstBucket >= state.State.HistoryBefore)
+        if (await _journal.TryCheckpointAsync() == CheckpointOutcome.Stale)
         {
-            return new FootfallReports(_ledger.CountsBetween, LocalCalendar.For(timeZone));
+            DeactivateOnIdle();
         }
-
-        // Reads interleave: the live counts are copied, and the generation that goes with them read, before the
-        // history is awaited. A closing that runs meanwhile moves buckets into a later generation, which this read
-        // neither sees nor needs. Indexed by bucket: reports ask bucket by bucket as well as by hour and day.
-        var byIndex = _ledger.CountsByBucket(new TimeBucket(firstBucket), new TimeBucket(endBucket));
-        var stored = await history.ReadCountsAsync(LocationId, new TimeBucket(firstBucket), new TimeBucket(endBucket), state.State.HistoryGeneration);
-        foreach (var (index, part) in stored)
-        {
-            byIndex[index] = byIndex.GetValueOrDefault(index) + part;
-        }
-
-        return new FootfallReports((from, to) =>
-        {
-            var counts = BucketCounts.Zero;
-            if (to - from <= byIndex.Count)
-            {
-                for (var b = from; b < to; b = b.Next)
-                {
-                    if (byIndex.TryGetValue(b.Index, out var part))
-                    {
-                        counts += part;
-                    }
-                }
-            }
-            else
-            {
-                foreach (var (index, part) in byIndex)
-                {
-                    if (index >= from.Index && index < to.Index)
-                    {
-                        counts += part;
-                    }
-                }
-            }
-
-            return counts;
-        }, LocalCalendar.For(timeZone));
     }
-
-    private static CellValue[] CellsOf(IntensityGrid grid) =>
-        grid.ToCells().Select(c => new CellValue(c.X, c.Y, c.Value)).ToArray();
-
-    private TrackRetention Retention => new(_options.ReorderWindow, _options.MaxTracksPerLocation);
 
     private static LocationRules RulesOf(Location location) =>
         new(location.FloorPlan.Width, location.FloorPlan.Height, location.TrackTimeoutSeconds);

@@ -1,6 +1,5 @@
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Errors;
-using Orleans.Streams;
 using HeatmapSaas.Grains.Billing;
 using HeatmapSaas.Grains.Webhooks;
 using HeatmapSaas.Locations;
@@ -10,37 +9,16 @@ using Microsoft.Extensions.Options;
 
 namespace HeatmapSaas.Grains.Tenants;
 
-[ImplicitStreamSubscription(RollupStream.Namespace)]
 public sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
     TimeProvider clock,
     IOptions<PlanPrices> plans) : Grain, ITenantGrain, IRemindable
 {
-    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(1);
     private const string PlanExpiryReminder = "plan-expiry";
     private const int RememberedPayments = 50;
     private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
 
     private readonly RequestQuota _quota = new();
-    private readonly TenantRollup _rollup = new();
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        // A tenant id nobody created gets no subscription or timer; its activation goes after the call (Profile).
-        state.State.Profile is null ? Task.CompletedTask : StartRollupAsync();
-
-    private async Task StartRollupAsync()
-    {
-        await this.GetStreamProvider(RollupStream.Provider)
-            .GetStream<LocationUsage>(StreamId.Create(RollupStream.Namespace, this.GetPrimaryKeyLong()))
-            .SubscribeAsync((report, _) =>
-            {
-                _rollup.Accept(report);
-                return Task.CompletedTask;
-            });
-
-        // Stream messages can be lost in a crash; asking the locations now and then heals the totals.
-        this.RegisterGrainTimer(ReconcileAsync, TimeSpan.Zero, ReconcileInterval);
-    }
 
     private TenantProfile Profile => state.State.Profile ?? Unknown();
 
@@ -60,7 +38,6 @@ public sealed class TenantGrain(
         state.State.Profile = new TenantProfile(
             this.GetPrimaryKeyLong(), tenant.Name, tenant.Plan, tenant.TimeZone, clock.GetUtcNow(), null);
         var key = await IssueKeyAsync("Default key", KeyScope.Full, presetKeySecret ?? ApiKeySecret.New());
-        await StartRollupAsync();
         return new CreatedTenant(Profile, key);
     }
 
@@ -107,10 +84,14 @@ public sealed class TenantGrain(
     {
         await ExpirePlanIfOverAsync();
         var profile = Profile;
-        var (locations, heatmaps) = await GrainFactory.GetGrain<ICatalogGrain>(profile.Id).CountAsync();
+        var catalog = GrainFactory.GetGrain<ICatalogGrain>(profile.Id);
+        var (locations, heatmaps) = await catalog.CountAsync();
+        // The locations own their totals: asked now, so the answer is exact and nothing is kept here to drift.
+        var reports = await Task.WhenAll((await catalog.GetLocationIdsAsync())
+            .Select(id => GrainFactory.GetGrain<ILocationGrain>(id).GetUsageAsync(profile.Id)));
         var now = clock.GetUtcNow();
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var totals = _rollup.Totals(RollupStream.MonthOf(now));
+        var totals = TenantRollup.Totals(reports, UsageMonth.Of(now));
         return new TenantUsage(profile, monthStart, monthStart.AddMonths(1), totals.Events, totals.Batches,
             locations, heatmaps, totals.Occupancy, totals.VisitorsToday);
     }
@@ -190,24 +171,6 @@ public sealed class TenantGrain(
     }
 
     private static string PlanName(Plan plan) => plan.ToString().ToLowerInvariant();
-
-    private async Task ReconcileAsync(CancellationToken ct)
-    {
-        if (state.State.Profile is null)
-        {
-            return;
-        }
-
-        var tenantId = this.GetPrimaryKeyLong();
-        var ids = await GrainFactory.GetGrain<ICatalogGrain>(tenantId).GetLocationIdsAsync();
-        var reports = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ILocationGrain>(id).GetUsageAsync(tenantId)));
-        foreach (var report in reports)
-        {
-            _rollup.Accept(report);
-        }
-
-        _rollup.Forget(ids);
-    }
 
     private async Task<IssuedApiKey> IssueKeyAsync(string name, KeyScope scope, string secret)
     {

@@ -2,27 +2,15 @@ using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Grains.Tenants;
 
-/// <summary>The tenant-wide sums of its locations' latest reports; a report replaces that location's previous one.</summary>
-public sealed class TenantRollup
+/// <summary>The tenant-wide sums of its locations' usage reports.</summary>
+public static class TenantRollup
 {
-    private readonly Dictionary<string, LocationUsage> _latest = new(StringComparer.Ordinal);
-
-    public void Accept(LocationUsage report) => _latest[report.LocationId] = report;
-
-    public void Forget(IEnumerable<string> locationIdsNotIn)
-    {
-        foreach (var id in _latest.Keys.Except(locationIdsNotIn).ToList())
-        {
-            _latest.Remove(id);
-        }
-    }
-
     /// <summary>Events and batches of the month; live totals only from reports of this month.</summary>
-    public (long Events, long Batches, int Occupancy, long VisitorsToday) Totals(string month)
+    public static (long Events, long Batches, int Occupancy, long VisitorsToday) Totals(IEnumerable<LocationUsage> reports, string month)
     {
         long events = 0, batches = 0, visitors = 0;
         var occupancy = 0;
-        foreach (var report in _latest.Values)
+        foreach (var report in reports)
         {
             if (report.Month != month)
             {

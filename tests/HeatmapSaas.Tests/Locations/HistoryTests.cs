@@ -51,7 +51,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
 
         // A heatmap activated afterwards backfills from the history too.
         await fixture.Cluster.DeactivateAsync(fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id));
-        var data = await fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id).GetDataAsync(tenant, window, Granularity.Hour);
+        var data = await fixture.Grains.GetHeatmapDataAsync(tenant, heatmap, window, Granularity.Hour);
         Assert.Equal(2, data.Points.Length);
     }
 
@@ -73,7 +73,7 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
         ], []));
         var window = new BucketWindow(TimeBucket.OfMs(ts).Index - 4, TimeBucket.OfMs(ts).Index + 4);
         var heatmapGrain = fixture.Grains.GetGrain<IHeatmapGrain>(heatmap.Id);
-        var before = await heatmapGrain.GetDataAsync(tenant, window, Granularity.Hour);
+        var before = await fixture.Grains.GetHeatmapDataAsync(tenant, heatmap, window, Granularity.Hour);
         Assert.Equal(2, before.Points.Length);
 
         // Two hours on, the grids are past the grid window: they move to the history store as a part with no
@@ -95,14 +95,14 @@ public sealed class HistoryTests(ClusterFixture fixture) : IClassFixture<Cluster
 
         // A heatmap activated now backfills the moved grids; a late sample into the same bucket adds to them.
         await fixture.Cluster.DeactivateAsync(heatmapGrain);
-        Assert.Equal(before.Points, (await heatmapGrain.GetDataAsync(tenant, window, Granularity.Hour)).Points);
+        Assert.Equal(before.Points, (await fixture.Grains.GetHeatmapDataAsync(tenant, heatmap, window, Granularity.Hour)).Points);
         await grain.IngestAsync(tenant, new SensorBatch("grid-2", null,
         [
             new SensorReading(0, ReadingKind.Position, "b", ts + 1_000, 15, 15, 0, null),
             new SensorReading(1, ReadingKind.TrackEnd, "b", ts + 2_000, 0, 0, 0, null),
         ], []));
         await fixture.Cluster.DeactivateAsync(heatmapGrain);
-        var after = await heatmapGrain.GetDataAsync(tenant, window, Granularity.Hour);
+        var after = await fixture.Grains.GetHeatmapDataAsync(tenant, heatmap, window, Granularity.Hour);
         Assert.Equal([2, 1], after.Points.Select(p => (long)p.Count).ToArray());
         Assert.Equal(2, (await grain.GetAnalyticsAsync(tenant, window)).Total.Visitors);
     }

@@ -28,10 +28,9 @@ public sealed class HeatmapTimestampRepro
         var ts = new DateTimeOffset(2025, 4, 3, 10, 20, 0, TimeSpan.Zero);
         await run.Grains.GetGrain<ILocationGrain>(location.Id).IngestAsync(tenant,
             new SensorBatch("b-1", null, [new SensorReading(0, ReadingKind.Position, "a", ts.ToUnixTimeMilliseconds(), 15, 15, 0, null)], []));
-        var grain = run.Grains.GetGrain<IHeatmapGrain>(heatmap.Id);
 
         async Task<DateTimeOffset> Stamp(DateTimeOffset from, DateTimeOffset to, Granularity granularity) =>
-            Assert.Single((await grain.GetDataAsync(tenant, new BucketWindow(Bucket(from), Bucket(to)), granularity)).Points).Timestamp;
+            Assert.Single((await run.Grains.GetHeatmapDataAsync(tenant, heatmap, new BucketWindow(Bucket(from), Bucket(to)), granularity)).Points).Timestamp;
 
         var thursday = new DateTimeOffset(2025, 4, 3, 0, 0, 0, TimeSpan.Zero);
         DateTimeOffset[] expected =

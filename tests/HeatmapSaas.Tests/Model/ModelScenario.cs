@@ -684,8 +684,7 @@ internal sealed class ModelScenario(int seed, bool deactivations, bool permuted 
             asks.Add((RandomWindow(rng, hmWhole), (Granularity)(rng.Next(3) + (int)Granularity.Hour)));
             foreach (var (window, granularity) in asks)
             {
-                var data = await Run.Grains.GetGrain<IHeatmapGrain>(heatmap.Id)
-                    .GetDataAsync(c.Tenant, new BucketWindow(window.First, window.End), granularity);
+                var data = await Run.Grains.GetHeatmapDataAsync(c.Tenant, heatmap, new BucketWindow(window.First, window.End), granularity);
                 Queries++;
                 var what = $"{when}, heatmap {heatmap.Type} cell {heatmap.CellSize} {heatmap.TimeZone} {granularity} [{Instant(window.First)}, {Instant(window.End)})";
                 var points = store.HeatmapPoints(heatmap.Type, heatmap.CellSize, heatmap.TimeZone, window.First, window.End, granularity);

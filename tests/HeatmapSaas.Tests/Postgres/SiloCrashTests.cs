@@ -39,7 +39,7 @@ public sealed class SiloCrashTests(PostgresFixture postgres) : IAsyncLifetime
                 o.Invariant = HeatmapCluster.Invariant;
                 o.ConnectionString = connectionString;
             });
-            silo.AddMemoryGrainStorage(StorageNames.PubSub).UseInMemoryReminderService();
+            silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(_database);
             silo.Services.AddSingleton<IIngestLog, PostgresIngestLog>();
             silo.Services.AddSingleton<IHistoryStore, PostgresHistoryStore>();
