@@ -3,7 +3,6 @@ using HeatmapSaas.Api.LandingPages;
 using HeatmapSaas.Grains.LandingPages;
 using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tests.Api;
-using HeatmapSaas.Tests.LandingAnalytics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 

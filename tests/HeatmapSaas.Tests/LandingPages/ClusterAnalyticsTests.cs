@@ -1,7 +1,6 @@
 using HeatmapSaas.Grains.LandingPages;
 using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tests.Api;
-using HeatmapSaas.Tests.LandingAnalytics;
 using HeatmapSaas.Tests.Postgres;
 using HeatmapSaas.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

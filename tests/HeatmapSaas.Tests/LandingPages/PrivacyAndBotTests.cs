@@ -2,7 +2,6 @@ using System.Net;
 using HeatmapSaas.Api.LandingPages;
 using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tests.Api;
-using HeatmapSaas.Tests.LandingAnalytics;
 using Microsoft.Extensions.Configuration;
 using Orleans.Core.Internal;
 

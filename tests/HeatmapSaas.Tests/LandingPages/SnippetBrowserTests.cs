@@ -1,7 +1,6 @@
 using System.Text.Json;
 using HeatmapSaas.LandingPages;
 using HeatmapSaas.Tests.Api;
-using HeatmapSaas.Tests.LandingAnalytics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

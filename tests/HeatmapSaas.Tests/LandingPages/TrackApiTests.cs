@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using HeatmapSaas.Tests.Api;
-using HeatmapSaas.Tests.LandingAnalytics;
 
 namespace HeatmapSaas.Tests.LandingPages;
 

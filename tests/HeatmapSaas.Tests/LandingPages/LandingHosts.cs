@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HeatmapSaas.Tests.LandingAnalytics;
+namespace HeatmapSaas.Tests.LandingPages;
 
 /// <summary>The app with a controllable clock (2026-03-08 12:00 UTC, the last day of seed 001's example) and a
 /// known salt.</summary>
