@@ -35,7 +35,7 @@ public interface ILocationGrain : IGrainWithStringKey
 
     Task<GatewayStatus[]> GetGatewaysAsync(long tenantId);
 
-    /// <summary>What the location last published on the tenant's roll-up stream, computed now.</summary>
+    /// <summary>The location's usage now (the tenant sums its locations' when asked).</summary>
     Task<HeatmapSaas.Tenants.LocationUsage> GetUsageAsync(long tenantId);
 
     /// <summary>The catalog links a heatmap to this location: from now on each batch's cells of that type are

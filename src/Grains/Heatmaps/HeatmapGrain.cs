@@ -83,6 +83,7 @@ public sealed class HeatmapGrain(
             await ScheduleUpdateNoticeAsync();
         }
 
+        _newestTs = newestTs > _newestTs || _newestTs is null ? newestTs : _newestTs;
         // An unfilled view ignores deltas: the snapshot that fills it is taken later and already holds them.
         if (_view is not { } view)
         {
@@ -95,7 +96,6 @@ public sealed class HeatmapGrain(
             return;
         }
 
-        _newestTs = newestTs > _newestTs || _newestTs is null ? newestTs : _newestTs;
         if (Live.HasObservers && changes.Length > 0)
         {
             var factor = view.CellSize / IntensityGrid.BaseCellSize;
