@@ -5,6 +5,7 @@ using HeatmapSaas.Tests.Api;
 namespace HeatmapSaas.Tests.Contract;
 
 /// <summary>The seeds' examples in examples/ run against the embedded server, as a user would run them.</summary>
+[Trait("Category", "Slow")]
 public sealed class ExamplesTests(ApiHost host) : IClassFixture<ApiHost>
 {
     private static readonly string Examples = Path.Combine(Directory.GetParent(ContractTools.Directory)!.Parent!.FullName, "examples");

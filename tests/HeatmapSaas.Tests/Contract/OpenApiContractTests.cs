@@ -15,6 +15,7 @@ public sealed class OpenApiContractTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task Spectral_oas_ruleset_reports_no_errors_and_no_warnings()
     {
         var (text, _) = await ServedDocumentAsync();

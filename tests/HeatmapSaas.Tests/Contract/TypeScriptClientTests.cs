@@ -6,6 +6,7 @@ namespace HeatmapSaas.Tests.Contract;
 
 /// <summary>tests/contract/client.mts, typed by openapi-typescript from the served document, compiles under
 /// tsc --strict and calls every route family of a real server with openapi-fetch.</summary>
+[Trait("Category", "Slow")]
 public sealed class TypeScriptClientTests(WebhookApiHost host) : IClassFixture<WebhookApiHost>
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace HeatmapSaas.Tests.LandingPages;
 /// and the generated salt; after a restart the salt and the day's visitors are still there.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ClusterAnalyticsTests(PostgresFixture postgres)
 {
     [Fact]
