@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using HeatmapSaas.Grains;
 using HeatmapSaas.Grains.Locations.History;
 using HeatmapSaas.Grains.Locations.Log;
@@ -81,11 +82,13 @@ public static class HeatmapCluster
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             });
-            silo.AddAdoNetGrainStorage(StorageNames.Default, o =>
+            silo.AddAdoNetGrainStorage(StorageNames.Default, options => options.Configure<IServiceProvider>((o, services) =>
             {
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
-            });
+                // Stored state names its types; state written before types moved must still load.
+                o.GrainStorageSerializer = MovedTypeNames.StorageSerializer(services, ProductAssemblies);
+            }));
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;
@@ -122,6 +125,9 @@ public static class HeatmapCluster
         silo.Services.AddWebhookSender();
         return silo;
     }
+
+    /// <summary>The assemblies whose types grain state stores (see <see cref="MovedTypeNames"/>).</summary>
+    public static readonly Assembly[] ProductAssemblies = [typeof(StorageNames).Assembly, typeof(HeatmapType).Assembly];
 
     /// <summary>
     /// How long a call waits for its answer. A call to a silo that died waits at most this long and then fails (the
