@@ -1,11 +1,39 @@
 #!/usr/bin/env bash
 # The benchmarks in one command. Markdown tables on stdout, progress on stderr, JSON results in bench/results/.
 #   ./bench/run.sh [--quick] [--events N] ...    the ingest/query bench (every contender, same events)
-#   ./bench/run.sh --scenario push|scaling|fleet|abuse ...   one other scenario (--scenario push --help)
+#   ./bench/run.sh --scenario push|scaling|fleet|abuse ...   one other scenario (--scenario push --help); fleet
+#                                                installs wrk with apt-get when it is missing
 #   ./bench/run.sh --memory                      bytes per heatmap-hour and per open track
 #   ./bench/run.sh --all [ingest options]        all of them, one after another: the whole table (about 65 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The fleet scenario's gateways are wrk (Debian's package), in a process of their own; installed when missing, as
+# scripts/test.sh installs its tools. `--driver http` drives the fleet from the bench process instead.
+needs_wrk() {
+    [[ " $* " == *" --all "* ]] && return 0
+    [[ " $* " == *" --scenario fleet "* && " $* " != *" --driver http "* && " $* " != *" --help "* ]]
+}
+if needs_wrk "$@" && ! command -v wrk >/dev/null; then
+    if [[ $(id -u) -eq 0 ]]; then
+        as_root=()
+    elif command -v sudo >/dev/null; then
+        as_root=(sudo)
+    else
+        echo "run.sh: wrk missing, and neither root nor sudo is available to install it (or use --driver http)" >&2
+        exit 1
+    fi
+
+    echo "run.sh: installing wrk ..." >&2
+    log=$(mktemp)
+    apt=(env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
+    if ! { "${as_root[@]}" "${apt[@]}" update && "${as_root[@]}" "${apt[@]}" install wrk; } >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "run.sh: installing wrk failed" >&2
+        exit 1
+    fi
+    rm -f "$log"
+fi
 
 if [[ "${1:-}" != "--all" ]]; then
     exec dotnet run -c Release --project bench/HeatmapSaas.Bench -- "$@"
