@@ -61,6 +61,13 @@ public sealed class ProductProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        if (serveArgs[0] == ServeFlag)
+        {
+            // The runtime setting the product ships with (src/Api/Api.csproj), which this program's own
+            // runtimeconfig does not carry: pool threads do not spin before they block.
+            start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("the product process did not start");
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         while (await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
@@ -94,7 +101,9 @@ public sealed class ProductProcess : IAsyncDisposable
     {
         await stdout.WriteLineAsync(Ready + address);
         await stdout.FlushAsync();
-        await Console.In.ReadToEndAsync();
+        // On a thread of its own: reading the console blocks, and a pool thread held for the whole run would be one
+        // fewer for the server being measured.
+        await Task.Factory.StartNew(() => Console.In.ReadToEnd(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return 0;
     }
 
