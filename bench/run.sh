@@ -15,24 +15,7 @@ needs_wrk() {
     [[ " $* " == *" --scenario fleet "* && " $* " != *" --driver http "* && " $* " != *" --help "* ]]
 }
 if needs_wrk "$@" && ! command -v wrk >/dev/null; then
-    if [[ $(id -u) -eq 0 ]]; then
-        as_root=()
-    elif command -v sudo >/dev/null; then
-        as_root=(sudo)
-    else
-        echo "run.sh: wrk missing, and neither root nor sudo is available to install it (or use --driver http)" >&2
-        exit 1
-    fi
-
-    echo "run.sh: installing wrk ..." >&2
-    log=$(mktemp)
-    apt=(env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
-    if ! { "${as_root[@]}" "${apt[@]}" update && "${as_root[@]}" "${apt[@]}" install wrk; } >"$log" 2>&1; then
-        cat "$log" >&2
-        echo "run.sh: installing wrk failed" >&2
-        exit 1
-    fi
-    rm -f "$log"
+    scripts/apt-install.sh run.sh wrk
 fi
 
 if [[ "${1:-}" != "--all" ]]; then
