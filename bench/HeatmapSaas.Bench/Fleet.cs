@@ -47,8 +47,8 @@ public static class Fleet
           --reps          runs of each setup at each scale, setups taking turns (default 1); the table shows medians
           --only          setups to run (default all three)
           --windows       instead: the durable product at the first scale once per group-commit window (ms), to pick it
-          --driver        wrk (default: the gateways are wrk in its own process, bench/run.sh installs it) or http
-                          (HttpClients in this process, sharing its cores' scheduling with nothing but the load)
+          --driver        wrk (default: the gateways are wrk, a process of its own; bench/run.sh installs it) or http
+                          (HttpClients in the bench process, as before; they take CPU the servers would have had)
           --setting       a product setting for both product setups, e.g. --setting Heatmap:Postgres:MaxConnections=10
           --out           results file (default bench/results/fleet.json)
         """;
