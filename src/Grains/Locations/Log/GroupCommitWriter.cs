@@ -13,11 +13,9 @@ namespace HeatmapSaas.Grains.Locations.Log;
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
-    // One statement, one implicit transaction: the insert (a conflicting (location, batch id) inserts nothing) and
-    // the position of each row it inserted. Rows are numbered by the array order the function scan keeps, so
-    // positions follow the order in which appends arrived. Duplicates are rare (a gateway's retry), so their first
-    // rows are read by a second statement only when a group has any, rather than each append paying a lookup of the
-    // log's (location, batch id) index in every group.
+    // One statement, one implicit transaction: the insert (a conflicting (location, batch id) inserts nothing) and,
+    // for each duplicate, the row already there. Rows are numbered by the array order the function scan keeps, so
+    // positions follow the order in which appends arrived.
     private const string AppendSql = """
         WITH input AS (
             SELECT * FROM unnest(@locations, @batches, @received, @entries)
@@ -28,9 +26,11 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             ON CONFLICT (location_id, batch_id) DO NOTHING
             RETURNING location_id, batch_id, position)
         SELECT i.ord, n.position, NULL::timestamptz, NULL::bytea FROM inserted n JOIN input i USING (location_id, batch_id)
+        UNION ALL
+        SELECT i.ord, l.position, l.received_at, l.entry FROM input i JOIN heatmap_ingest_log l USING (location_id, batch_id)
         """;
 
-    // The duplicates of a group: their first rows, committed before (or, by a concurrent insert, while) it ran.
+    // A duplicate whose first row was committed by a concurrent insert after the statement's snapshot: read it now.
     private const string FirstEntriesSql = """
         SELECT i.ord, l.position, l.received_at, l.entry
         FROM unnest(@locations, @batches) WITH ORDINALITY AS i(location_id, batch_id, ord)
