@@ -16,24 +16,7 @@ command -v promtool >/dev/null || missing+=(prometheus)
 python3 -c 'import requests' 2>/dev/null || missing+=(python3-requests)
 
 if ((${#missing[@]} > 0)); then
-    if [[ $(id -u) -eq 0 ]]; then
-        as_root=()
-    elif command -v sudo >/dev/null; then
-        as_root=(sudo)
-    else
-        echo "test.sh: ${missing[*]} missing, and neither root nor sudo is available to install them" >&2
-        exit 1
-    fi
-
-    echo "test.sh: installing ${missing[*]} ..."
-    log=$(mktemp)
-    apt=(env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
-    if ! { "${as_root[@]}" "${apt[@]}" update && "${as_root[@]}" "${apt[@]}" install "${missing[@]}"; } >"$log" 2>&1; then
-        cat "$log" >&2
-        echo "test.sh: installing ${missing[*]} failed" >&2
-        exit 1
-    fi
-    rm -f "$log"
+    scripts/apt-install.sh test.sh "${missing[@]}"
 fi
 
 # Spectral, openapi-typescript and tsc for the contract tests, pinned by tests/contract/package-lock.json; after

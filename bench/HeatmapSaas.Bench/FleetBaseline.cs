@@ -36,6 +36,9 @@ public sealed class FleetBaseline : IAsyncDisposable
         CREATE INDEX IF NOT EXISTS fleet_events_location_ts ON fleet_events (location_id, ts);
         """;
 
+    /// <summary>Run as a child process: <c>--serve-fleet-baseline CONNECTION-STRING POOL-SIZE</c>.</summary>
+    public const string ServeFlag = "--serve-fleet-baseline";
+
     private const string DedupeSql = "INSERT INTO fleet_batches (location_id, batch_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 
     private const string EventsSql = """
@@ -81,6 +84,16 @@ public sealed class FleetBaseline : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new FleetBaseline(app, database, new Uri(address));
+    }
+
+    /// <summary>The child's side of <see cref="ServeFlag"/>: serve until the parent closes stdin.</summary>
+    public static async Task<int> ServeAsync(string[] args)
+    {
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
+        var at = Array.IndexOf(args, ServeFlag);
+        await using var service = await StartAsync(args[at + 1], int.Parse(args[at + 2], System.Globalization.CultureInfo.InvariantCulture));
+        return await ProductProcess.ServeUntilClosedAsync(stdout, service.BaseAddress);
     }
 
     /// <summary>One transaction: the dedupe row and, when it is new, the events. False for a repeated batch id.</summary>

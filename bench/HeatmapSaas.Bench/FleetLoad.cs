@@ -12,19 +12,25 @@ public sealed record FleetTraffic(long Accepted, long Failed, double Seconds, do
     public double PerSecond => Accepted / Seconds;
 }
 
+/// <summary>Where a fleet's batches come from: posts for a while and says what came back.</summary>
+public interface IFleetLoad
+{
+    /// <summary>Posts for <paramref name="duration"/>; round trips are kept only when <paramref name="measure"/>.</summary>
+    Task<FleetTraffic> RunAsync(TimeSpan duration, bool measure);
+}
+
 /// <summary>
-/// A fleet's gateways: a fixed number of HTTP connections (as gateways behind a few load balancer connections would
+/// A fleet's gateways in this process (<c>--driver http</c>): a fixed number of HTTP connections (as gateways behind a few load balancer connections would
 /// arrive), each posting the next store's next 20-event batch as soon as the previous one was answered, stores in
 /// turn. A store's batches continue its four visitors' tracks, so every store's ledger stays the same size.
 /// </summary>
-public sealed class FleetLoad(Uri baseAddress, string? apiKey, IReadOnlyList<string> paths, int connections)
+public sealed class FleetLoad(Uri baseAddress, string? apiKey, IReadOnlyList<string> paths, int connections) : IFleetLoad
 {
     public const int EventsPerBatch = 20;
     private const int TracksPerStore = 4;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private long _next;
 
-    /// <summary>Posts for <paramref name="duration"/>; round trips are kept only when <paramref name="measure"/>.</summary>
     public async Task<FleetTraffic> RunAsync(TimeSpan duration, bool measure)
     {
         var started = Stopwatch.StartNew();

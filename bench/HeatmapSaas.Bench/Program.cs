@@ -9,7 +9,12 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.Contains(ProductProcess.ServeFlag))
 {
-    return await ProductProcess.ServeAsync();
+    return await ProductProcess.ServeAsync(args);
+}
+
+if (args.Contains(FleetBaseline.ServeFlag))
+{
+    return await FleetBaseline.ServeAsync(args);
 }
 
 if (PushLatency.Selected(args))

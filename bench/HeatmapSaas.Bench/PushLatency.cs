@@ -40,7 +40,7 @@ public sealed class PushLatency(PushOptions options, Progress progress)
     {
         var started = Stopwatch.StartNew();
         progress.Start("starting the product in a child process");
-        await using var product = await ProductProcess.StartAsync();
+        await using var product = await ProductProcess.StartProductAsync();
         progress.Finish($"pid {product.Pid}, {product.BaseAddress}");
         // A short unreported case first, so that start-up work (JIT tiering, silo start) is not billed to the first case.
         await RunCaseAsync(product, new PushCase(10, 2), reps: 1);
