@@ -20,6 +20,8 @@ public static class MetricViews
         ["process.unix.file_descriptor.count"] = "process.unix.file_descriptors",
     };
 
+    private static readonly string[] CamelCaseLabelled = ["orleans-streams-", "orleans-messaging-"];
+
     public static MetricStreamConfiguration? ForPrometheus(Instrument instrument)
     {
         if (Renames.TryGetValue(instrument.Name, out var name))
@@ -42,8 +44,9 @@ public static class MetricViews
         return new MetricStreamConfiguration
         {
             Description = string.IsNullOrEmpty(instrument.Description) ? $"Orleans' {instrument.Name} ({instrument.Unit ?? "count"})." : null,
-            // Orleans' stream-queue labels are camelCase, which Prometheus refuses; those series sum over them.
-            TagKeys = instrument.Name.StartsWith("orleans-streams-", StringComparison.Ordinal) ? [] : null,
+            // Orleans' stream-queue and message-size labels are camelCase, which Prometheus refuses; those series sum
+            // over them. (The message sizes appear only once such a message was received, so a scrape may lack them.)
+            TagKeys = CamelCaseLabelled.Any(prefix => instrument.Name.StartsWith(prefix, StringComparison.Ordinal)) ? [] : null,
         };
     }
 }
