@@ -88,7 +88,7 @@ public static class HeatmapEndpoints
         var window = period.In(heatmap.TimeZone);
         var data = await grains.GetHeatmapDataAsync(
             caller.TenantId, heatmap, window.Buckets, Granularity.Week);
-        var floor = heatmap.Floor ?? FloorPlan.Default;
+        var floor = heatmap.FloorOrDefault();
         var floorPlanImage = await grains.GetGrain<IFloorPlanGrain>(heatmap.LocationId).GetAsync(caller.TenantId);
         return TypedResults.File(
             HeatmapImage.RenderPng(data.Points, floor.Width, floor.Height, heatmap.CellSize, floorPlanImage?.Bytes), "image/png");

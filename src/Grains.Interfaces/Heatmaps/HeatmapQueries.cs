@@ -42,7 +42,7 @@ public static class HeatmapQueries
     {
         var summary = grains.GetGrain<ILocationGrain>(heatmap.LocationId).GetVisitorSummaryAsync(tenantId, window, heatmap.TimeZone);
         var points = await grains.AskHeatmapAsync(tenantId, heatmap.Id, h => h.GetPointsAsync(tenantId, window, granularity));
-        var (width, height) = heatmap.GridSize;
+        var (width, height) = heatmap.GridSize();
         return new HeatmapData(points, width, height, await summary);
     }
 }

@@ -21,14 +21,16 @@ public sealed record Heatmap(
     // The location's floor, copied by the catalog (its owner) whenever either changes: the grid size of an answer.
     [property: Id(10)] FloorPlan? Floor = null)
 {
+    // Methods, not properties: stored state (JSON) would otherwise carry these derived values too.
+
+    /// <summary>The floor the heatmap covers; the default floor for a record stored before heatmaps carried it.</summary>
+    public FloorPlan FloorOrDefault() => Floor ?? FloorPlan.Default;
+
     /// <summary>Columns and rows of this heatmap's grid over its floor.</summary>
-    public (int Width, int Height) GridSize
+    public (int Width, int Height) GridSize()
     {
-        get
-        {
-            var floor = Floor ?? FloorPlan.Default;
-            return ((int)Math.Ceiling(floor.Width / CellSize), (int)Math.Ceiling(floor.Height / CellSize));
-        }
+        var floor = FloorOrDefault();
+        return ((int)Math.Ceiling(floor.Width / CellSize), (int)Math.Ceiling(floor.Height / CellSize));
     }
 
     /// <summary>The type <see cref="Type"/> names (names are checked when a heatmap is created).</summary>

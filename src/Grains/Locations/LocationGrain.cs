@@ -111,7 +111,7 @@ public sealed class LocationGrain(
         _ticker?.Dispose();
         if (state.State.Location is not null && !ShutdownWrites.Pointless(ServiceProvider, reason))
         {
-            await CheckpointAsync();
+            LeaveIfStale(await _journal.TryCheckpointAsync());
         }
 
         _journal.Release();
@@ -163,10 +163,7 @@ public sealed class LocationGrain(
             return first with { Duplicate = true };
         }
 
-        if (await _journal.CheckpointIfDueAfterBatchAsync() == CheckpointOutcome.Stale)
-        {
-            DeactivateOnIdle();
-        }
+        LeaveIfStale(await _journal.CheckpointIfDueAfterBatchAsync());
 
         return append.Applied[^1].Effect is not null
             ? receipt
@@ -354,26 +351,23 @@ public sealed class LocationGrain(
             // Still unreachable: the next tick or batch tries again.
         }
 
-        if (await _journal.CheckpointIfDueAsync(now) == CheckpointOutcome.Stale)
-        {
-            DeactivateOnIdle();
-        }
+        LeaveIfStale(await _journal.CheckpointIfDueAsync(now));
 
         if (now >= _closingRecheck)
         {
             _closingRecheck = now + SlowTickInterval;
             _activity.ForgetGateways(now);
-            if (await _journal.CloseOldBucketsAsync(now) == CheckpointOutcome.Stale)
-            {
-                DeactivateOnIdle();
-            }
+            LeaveIfStale(await _journal.CloseOldBucketsAsync(now));
         }
     }
 
-    /// <summary>A checkpoint that may fail without harm (see <see cref="LocationJournal.TryCheckpointAsync"/>).</summary>
-    private async Task CheckpointAsync()
+    /// <summary>
+    /// A checkpoint that lost its ETag race leaves this activation's view of the state stale: it deactivates, and the
+    /// next activation reads the state afresh. Other failures only mean more to replay.
+    /// </summary>
+    private void LeaveIfStale(CheckpointOutcome outcome)
     {
-        if (await _journal.TryCheckpointAsync() == CheckpointOutcome.Stale)
+        if (outcome == CheckpointOutcome.Stale)
         {
             DeactivateOnIdle();
         }
