@@ -28,7 +28,12 @@ public static class PostgresConnections
     public static NpgsqlDataSource ForProduct(string connectionString, IConfiguration config)
     {
         var max = MaxConnections(config);
-        return NpgsqlDataSource.Create(Bounded(connectionString, max - OrleansShare(max), config));
+        var builder = new NpgsqlConnectionStringBuilder(Bounded(connectionString, max - OrleansShare(max), config))
+        {
+            MaxAutoPrepare = 32,
+            AutoPrepareMinUsages = 2,
+        };
+        return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     private static int OrleansShare(int max) => max / 2;

@@ -11,7 +11,7 @@ namespace HeatmapSaas.Api.Auth;
 /// Authenticates endpoints that carry an <see cref="AccessRequirement"/>: resolves the key, counts the request
 /// against the tenant's hourly quota (headers included) and checks the key's scope.
 /// </summary>
-public sealed class ApiKeyAuthentication(RequestDelegate next, IGrainFactory grains, IConfiguration config, TimeProvider clock)
+public sealed class ApiKeyAuthentication(RequestDelegate next, IGrainFactory grains, ApiKeyCache keys, IConfiguration config, TimeProvider clock)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -28,7 +28,7 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IGrainFactory gra
             return;
         }
 
-        var holder = presented is null ? null : await grains.GetGrain<IApiKeyGrain>(ApiKeySecret.Hash(presented)).ResolveAsync();
+        var holder = presented is null ? null : await keys.HolderAsync(ApiKeySecret.Hash(presented));
         if (holder is null)
         {
             await ErrorEnvelope.WriteAsync(context, new ApiException(ApiErrorCode.Unauthorized,

@@ -51,9 +51,9 @@ public static class AnalyticsEndpoints
         });
     }
 
-    private static async Task<IResult> Gateways(string location, Caller caller, IGrainFactory grains)
+    private static async Task<IResult> Gateways(string location, Caller caller, LocationAddresses addresses)
     {
-        var grain = await LocationAddress.ResolveAsync(grains, caller, location);
+        var grain = await addresses.ResolveAsync(caller, location);
         var gateways = await grain.GetGatewaysAsync(caller.TenantId);
         return TypedResults.Ok(gateways.Select(g => new GatewayResponse(g.GatewayId, g.LastSeen, g.Batches, g.Events)).ToList());
     }

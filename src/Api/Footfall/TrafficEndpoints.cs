@@ -28,7 +28,7 @@ public static class TrafficEndpoints
     }
 
     private static async Task<Results<Ok<List<IReadOnlyDictionary<string, object?>>>, ContentHttpResult>> Get(
-        string kind, string location, [AsParameters] TrafficDay day, HttpRequest request, Caller caller, IGrainFactory grains)
+        string kind, string location, [AsParameters] TrafficDay day, HttpRequest request, Caller caller, LocationAddresses addresses)
     {
         if (!Kinds.TryGetValue(kind, out var metric))
         {
@@ -36,7 +36,7 @@ public static class TrafficEndpoints
         }
 
         var step = day.Step;
-        var grain = await LocationAddress.ResolveAsync(grains, caller, location);
+        var grain = await addresses.ResolveAsync(caller, location);
         var rows = await grain.GetTrafficAsync(caller.TenantId, new TrafficQuery(metric.Metric, day.Day, step, day.OnlyHour));
         var shaped = rows.Select(r => Shape(r, step, metric.Field)).ToList();
         if (CsvExport.Wanted(request))

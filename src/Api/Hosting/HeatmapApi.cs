@@ -33,6 +33,8 @@ public static class HeatmapApi
         builder.Services.AddErrorEnvelope();
         builder.AddTelemetry();
         builder.Services.AddOpenApi(o => o.DescribeIdempotencyKeys().DescribeContract().DescribeSchemas());
+        builder.Services.AddSingleton<ApiKeyCache>();
+        builder.Services.AddSingleton<LocationAddresses>();
         builder.Services.AddSingleton<HubKeyWatch>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HubKeyWatch>());
         builder.Services.AddSingleton<HubAccess>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HeatmapSaas.Api.Auth;
 using HeatmapSaas.Tenants;
 using Microsoft.AspNetCore.SignalR;
 
@@ -7,34 +8,22 @@ namespace HeatmapSaas.Api.Live;
 /// <summary>
 /// The keys behind this host's open hub connections. A connection outlives the request that authenticated it, so
 /// every <see cref="Recheck"/> the keys in use are resolved again and the connections of a revoked key are closed:
-/// its ingest streams end and its live pushes stop. Hub invocations ask <see cref="HolderAsync"/>, cached for the
-/// same short while, so a burst of calls costs one grain call per key.
+/// its ingest streams end and its live pushes stop. Hub invocations ask <see cref="HolderAsync"/>, which is the
+/// requests' <see cref="ApiKeyCache"/>, so a burst of calls costs one grain call per key.
 /// </summary>
-public sealed class HubKeyWatch(IGrainFactory grains, IConfiguration config, TimeProvider clock, ILogger<HubKeyWatch> logger)
+public sealed class HubKeyWatch(ApiKeyCache keys, IConfiguration config, TimeProvider clock, ILogger<HubKeyWatch> logger)
     : BackgroundService
 {
     public TimeSpan Recheck { get; } = config.GetValue("Heatmap:Hubs:KeyRecheck", TimeSpan.FromSeconds(2));
 
     private readonly ConcurrentDictionary<string, (string KeyHash, HubCallerContext Connection)> _connections = new();
-    private readonly ConcurrentDictionary<string, (KeyHolder? Holder, DateTimeOffset Until)> _resolved = new();
 
     public void Opened(HubCallerContext connection, string keyHash) => _connections[connection.ConnectionId] = (keyHash, connection);
 
     public void Closed(HubCallerContext connection) => _connections.TryRemove(connection.ConnectionId, out _);
 
-    /// <summary>The key's holder as of at most <see cref="Recheck"/> ago; null once it is revoked.</summary>
-    public async ValueTask<KeyHolder?> HolderAsync(string keyHash)
-    {
-        var now = clock.GetUtcNow();
-        if (_resolved.TryGetValue(keyHash, out var cached) && cached.Until > now)
-        {
-            return cached.Holder;
-        }
-
-        var holder = await grains.GetGrain<IApiKeyGrain>(keyHash).ResolveAsync();
-        _resolved[keyHash] = (holder, now + Recheck);
-        return holder;
-    }
+    /// <summary>The key's holder as of at most <see cref="ApiKeyCache.Freshness"/> ago; null once it is revoked.</summary>
+    public ValueTask<KeyHolder?> HolderAsync(string keyHash) => keys.HolderAsync(keyHash);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,20 +46,13 @@ public sealed class HubKeyWatch(IGrainFactory grains, IConfiguration config, Tim
         var byKey = _connections.Values.GroupBy(c => c.KeyHash);
         foreach (var connections in byKey)
         {
-            if (await HolderAsync(connections.Key) is null)
+            if (await keys.ResolveAsync(connections.Key) is null)
             {
                 foreach (var (_, connection) in connections)
                 {
                     connection.Abort();
                 }
             }
-        }
-
-        // Keys no connection uses any more are forgotten, so the cache is bounded by the open connections.
-        var inUse = _connections.Values.Select(c => c.KeyHash).ToHashSet();
-        foreach (var key in _resolved.Keys.Where(k => !inUse.Contains(k)))
-        {
-            _resolved.TryRemove(key, out _);
         }
     }
 }

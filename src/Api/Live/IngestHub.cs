@@ -14,7 +14,7 @@ namespace HeatmapSaas.Api.Live;
 /// one acknowledgement per batch back: the 202 body plus a status. Any error, 5xx included, answers its batch,
 /// never the stream.
 /// </summary>
-public sealed class IngestHub(IGrainFactory grains, ILogger<IngestHub> logger) : Hub
+public sealed class IngestHub(LocationAddresses addresses, ILogger<IngestHub> logger) : Hub
 {
     public const string Path = "/hubs/ingest";
 
@@ -41,7 +41,7 @@ public sealed class IngestHub(IGrainFactory grains, ILogger<IngestHub> logger) :
                 throw new ApiException(ApiErrorCode.PayloadTooLarge, "A batch is at most 4 MiB");
             }
 
-            var receipt = await IngestCall.RunAsync(grains, caller, location, SensorBatchParser.ParseJson(body));
+            var receipt = await IngestCall.RunAsync(addresses, caller, location, SensorBatchParser.ParseJson(body));
             return IngestAck.From(IngestReceiptResponse.From(receipt));
         }
         catch (Exception e) when (e is not OperationCanceledException || !Context.ConnectionAborted.IsCancellationRequested)

@@ -21,7 +21,7 @@ public static class IngestEndpoints
     }
 
     private static async Task<Accepted<IngestReceiptResponse>> Ingest(
-        string location, string? batch_id, string? gateway_id, HttpRequest request, Caller caller, IGrainFactory grains)
+        string location, string? batch_id, string? gateway_id, HttpRequest request, Caller caller, LocationAddresses addresses)
     {
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType is not ("application/json" or "application/x-ndjson"))
@@ -36,7 +36,7 @@ public static class IngestEndpoints
             var batch = mediaType == "application/json"
                 ? SensorBatchParser.ParseJson(span)
                 : SensorBatchParser.ParseNdjson(span, batch_id, gateway_id);
-            var receipt = await IngestCall.RunAsync(grains, caller, location, batch);
+            var receipt = await IngestCall.RunAsync(addresses, caller, location, batch);
             return TypedResults.Accepted((string?)null, IngestReceiptResponse.From(receipt));
         }
         finally

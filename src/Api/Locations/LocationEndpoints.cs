@@ -50,15 +50,19 @@ public static class LocationEndpoints
     private static async Task<Ok<LocationResponse>> Get(string location, Caller caller, IGrainFactory grains) =>
         TypedResults.Ok(LocationResponse.From(await Catalog(grains, caller).GetLocationAsync(location)));
 
-    private static async Task<Ok<LocationResponse>> Update(string location, LocationBody? body, Caller caller, IGrainFactory grains)
+    private static async Task<Ok<LocationResponse>> Update(
+        string location, LocationBody? body, Caller caller, IGrainFactory grains, LocationAddresses addresses)
     {
         var patch = CatalogValidation.ToPatch(body);
-        return TypedResults.Ok(LocationResponse.From(await Catalog(grains, caller).UpdateLocationAsync(location, patch)));
+        var updated = await Catalog(grains, caller).UpdateLocationAsync(location, patch);
+        addresses.Forget(caller.TenantId);
+        return TypedResults.Ok(LocationResponse.From(updated));
     }
 
-    private static async Task<NoContent> Delete(string location, Caller caller, IGrainFactory grains)
+    private static async Task<NoContent> Delete(string location, Caller caller, IGrainFactory grains, LocationAddresses addresses)
     {
         await Catalog(grains, caller).DeleteLocationAsync(location);
+        addresses.Forget(caller.TenantId);
         return TypedResults.NoContent();
     }
 

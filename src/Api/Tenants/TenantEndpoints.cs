@@ -48,9 +48,10 @@ public static class TenantEndpoints
         return TypedResults.Ok(new ApiKeyListResponse(keys.Select(ApiKeyResponse.From).ToList()));
     }
 
-    private static async Task<NoContent> RevokeKey(string id, Caller caller, IGrainFactory grains)
+    private static async Task<NoContent> RevokeKey(string id, Caller caller, IGrainFactory grains, ApiKeyCache keys)
     {
         await grains.GetGrain<ITenantGrain>(caller.TenantId).RevokeApiKeyAsync(id);
+        keys.Forget(id);
         return TypedResults.NoContent();
     }
 }
