@@ -14,7 +14,9 @@ namespace HeatmapSaas.Bench;
 /// on) and the service a team would write instead (<see cref="FleetBaseline"/>: one transaction per batch) on the
 /// same server settings. Each server runs in a child process; the gateways are <c>wrk</c> (another process, the
 /// default) or HttpClients in this process (<c>--driver http</c>). Per step: batches/s, failed batches, p50/p99 of the 202, the most PostgreSQL connections
-/// seen (pg_stat_activity), commits/s (pg_stat_database) and grain-state writes/s (the Orleans storage table).
+/// seen (pg_stat_activity), commits/s (pg_stat_database), grain-state writes/s (the Orleans storage table), and the CPU
+/// time per batch of the server's process and of PostgreSQL. The HTTP floor (<see cref="NoOpServer"/> in a child, the
+/// same wrk gateways) is what the transport alone allows on this machine.
 /// </summary>
 public static class Fleet
 {
@@ -22,6 +24,7 @@ public static class Fleet
     public const string Embedded = "embedded";
     public const string Durable = "durable";
     public const string Baseline = "baseline";
+    public const string Floor = "floor";
     public const string WrkDriver = "wrk";
     public const string HttpDriver = "http";
 
@@ -38,14 +41,14 @@ public static class Fleet
 
     public const string Usage = """
         usage: bench/run.sh --scenario fleet [--scale 100,1000,10000] [--seconds 20] [--long-seconds 60]
-                            [--connections 32] [--reps 1] [--only embedded,durable,baseline] [--windows MS,MS,...]
+                            [--connections 32] [--reps 1] [--only embedded,durable,baseline,floor] [--windows MS,MS,...]
                             [--driver wrk|http] [--setting KEY=VALUE ...] [--out PATH]
           --scale         store counts, one step each (default 100,1000,10000)
           --seconds       measured seconds per step (default 20), after a 5 s warm-up
           --long-seconds  measured seconds of the durable step at the largest scale (default 60)
           --connections   gateway HTTP connections (default 32)
           --reps          runs of each setup at each scale, setups taking turns (default 1); the table shows medians
-          --only          setups to run (default all three)
+          --only          setups to run (default all four; floor: a bare Kestrel endpoint that reads the body and answers 202)
           --windows       instead: the durable product at the first scale once per group-commit window (ms), to pick it
           --driver        wrk (default: the gateways are wrk, a process of its own; bench/run.sh installs it) or http
                           (HttpClients in the bench process, as before; they take CPU the servers would have had)
@@ -55,7 +58,8 @@ public static class Fleet
 
     public sealed record Step(
         string Setup, int Stores, string? Window, double Seconds, long Batches, long Failed, double BatchesPerSecond, double P50Ms,
-        double P99Ms, long? MaxConnections, double? CommitsPerSecond, double? StateWritesPerSecond, string? FirstFailure)
+        double P99Ms, long? MaxConnections, double? CommitsPerSecond, double? StateWritesPerSecond, string? FirstFailure,
+        double ServerCpuUsPerBatch, double? PostgresCpuUsPerBatch)
     {
         public int Rep { get; init; }
     }
@@ -66,7 +70,7 @@ public static class Fleet
 
     private static Options Parse(string[] args)
     {
-        var options = new Options([100, 1_000, 10_000], 20, 60, 32, 1, [Embedded, Durable, Baseline], null, WrkDriver, [], "bench/results/fleet.json");
+        var options = new Options([100, 1_000, 10_000], 20, 60, 32, 1, [Embedded, Durable, Baseline, Floor], null, WrkDriver, [], "bench/results/fleet.json");
         var line = new CommandLine(args);
         while (line.NextFlag())
         {
@@ -133,6 +137,7 @@ public static class Fleet
                             Embedded => await run.ProductStepAsync(Embedded, stores, TimeSpan.FromSeconds(options.Seconds), null),
                             Durable => await run.ProductStepAsync(Durable, stores, measured, null),
                             Baseline => await run.BaselineStepAsync(stores, TimeSpan.FromSeconds(options.Seconds)),
+                            Floor => await run.FloorStepAsync(stores, TimeSpan.FromSeconds(options.Seconds)),
                             _ => throw new ArgumentException($"unknown setup {setup}"),
                         } with { Rep = rep });
                     }
@@ -171,7 +176,7 @@ public static class Fleet
             await using var product = await ProductProcess.StartProductAsync(connectionString, extra);
             var (key, paths) = await CreateStoresAsync(product.BaseAddress, stores);
             progress.Finish();
-            return await MeasureAsync(setup, stores, window, Load(product.BaseAddress, key, paths), measured, connectionString, progress);
+            return await MeasureAsync(setup, stores, window, Load(product.BaseAddress, key, paths), measured, product, Database(connectionString));
         }
 
         public async Task<Step> BaselineStepAsync(int stores, TimeSpan measured)
@@ -182,8 +187,23 @@ public static class Fleet
             await using var service = await ProductProcess.StartAsync(
                 [FleetBaseline.ServeFlag, connectionString, options.Connections.ToString(CultureInfo.InvariantCulture)]);
             var paths = Enumerable.Range(0, stores).Select(StorePath).ToList();
-            return await MeasureAsync(Baseline, stores, null, Load(service.BaseAddress, null, paths), measured, connectionString, progress);
+            return await MeasureAsync(Baseline, stores, null, Load(service.BaseAddress, null, paths), measured, service, Database(connectionString));
         }
+
+        /// <summary>The transport alone: the same requests to an endpoint that reads the body and answers 202.</summary>
+        public async Task<Step> FloorStepAsync(int stores, TimeSpan measured)
+        {
+            await using var floor = await ProductProcess.StartAsync([NoOpServer.ServeFlag]);
+            var paths = Enumerable.Range(0, stores).Select(StorePath).ToList();
+            return await MeasureAsync(Floor, stores, null, Load(floor.BaseAddress, null, paths), measured, floor, null);
+        }
+
+        private (string ConnectionString, int Postmaster)? Database(string? connectionString) =>
+            connectionString is null ? null : (connectionString, server.PostmasterPid);
+
+        private Task<Step> MeasureAsync(string setup, int stores, string? window, IFleetLoad load, TimeSpan measured,
+            ProductProcess serving, (string ConnectionString, int Postmaster)? database) =>
+            Fleet.MeasureAsync(setup, stores, window, load, measured, serving, database, progress);
 
         private IFleetLoad Load(Uri address, string? key, List<string> paths) => options.Driver == WrkDriver
             ? new WrkLoad(address, key, StorePathPrefix, paths.Count, options.Connections)
@@ -195,15 +215,19 @@ public static class Fleet
     private static string StorePath(int store) => $"{StorePathPrefix}{store}/events";
 
     private static async Task<Step> MeasureAsync(string setup, int stores, string? window, IFleetLoad load, TimeSpan measured,
-        string? connectionString, Progress progress)
+        ProductProcess serving, (string ConnectionString, int Postmaster)? database, Progress progress)
     {
+        var connectionString = database?.ConnectionString;
         progress.Start($"{setup}, {stores:N0} stores: warm-up {WarmUp.TotalSeconds:F0} s, then {measured.TotalSeconds:F0} s measured");
         await load.RunAsync(WarmUp, measure: false);
         await using var stats = connectionString is null ? null : await ServerStats.OpenAsync(connectionString);
         var before = stats is null ? default : await stats.ReadAsync();
         using var stop = new CancellationTokenSource();
         var watching = stats?.WatchConnectionsAsync(stop.Token) ?? Task.FromResult(0L);
+        var (serverCpu, postgresCpu) = (serving.CpuSeconds(), database is { } d ? Cpu.TreeSeconds(d.Postmaster) : 0);
         var traffic = await load.RunAsync(measured, measure: true);
+        serverCpu = serving.CpuSeconds() - serverCpu;
+        postgresCpu = database is { } e ? Cpu.TreeSeconds(e.Postmaster) - postgresCpu : 0;
         await stop.CancelAsync();
         var most = await watching;
         // Backends report their counters at most once a second: let the last second's arrive.
@@ -214,8 +238,11 @@ public static class Fleet
             stats is null ? null : most,
             stats is null ? null : (after.Commits - before.Commits) / traffic.Seconds,
             stats is null || setup == Baseline ? null : (after.StateWrites - before.StateWrites) / traffic.Seconds,
-            traffic.FirstFailure);
+            traffic.FirstFailure,
+            PerBatchUs(serverCpu, traffic.Accepted), database is null ? null : PerBatchUs(postgresCpu, traffic.Accepted));
     }
+
+    private static double PerBatchUs(double cpuSeconds, long batches) => batches == 0 ? 0 : cpuSeconds * 1e6 / batches;
 
     /// <summary>A fresh enterprise tenant and its stores (no heatmaps: the fleet measures ingest), sixteen at a time.</summary>
     private static async Task<(string Key, List<string> Paths)> CreateStoresAsync(Uri product, int stores)
@@ -266,8 +293,8 @@ public static class Fleet
             $"## Fleet: 20-event batches from {options.Connections} gateway connections ({driver}, HTTP on loopback; " +
             $"servers in child processes); {options.Reps} rep(s), medians; load average {load} at start");
         md.AppendLine();
-        md.AppendLine("| stores | setup | group-commit window | batches/s | failed | 202 p50 / p99 | PostgreSQL connections (most) | commits/s | state writes/s |");
-        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| stores | setup | group-commit window | batches/s | failed | 202 p50 / p99 | PostgreSQL connections (most) | commits/s | state writes/s | CPU per batch: server / PostgreSQL |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var g in steps.GroupBy(s => (s.Stores, s.Setup, s.Window)))
         {
             var runs = g.ToList();
@@ -277,7 +304,8 @@ public static class Fleet
                 $"| {g.Key.Stores:N0} | {g.Key.Setup} | {(g.Key.Setup == Durable ? g.Key.Window ?? "default" : "")} | {perSecond:N0}{each} | " +
                 $"{runs.Sum(s => s.Failed):N0} | {Stats.Median(runs.Select(s => s.P50Ms)):F1} / {Stats.Median(runs.Select(s => s.P99Ms)):F1} ms | " +
                 $"{(runs[0].MaxConnections is null ? "—" : runs.Max(s => s.MaxConnections!.Value).ToString(CultureInfo.InvariantCulture))} | " +
-                $"{MedianOrDash(runs.Select(s => s.CommitsPerSecond))} | {MedianOrDash(runs.Select(s => s.StateWritesPerSecond))} |");
+                $"{MedianOrDash(runs.Select(s => s.CommitsPerSecond))} | {MedianOrDash(runs.Select(s => s.StateWritesPerSecond))} | " +
+                $"{Stats.Median(runs.Select(s => s.ServerCpuUsPerBatch)):N0} / {MedianOrDash(runs.Select(s => s.PostgresCpuUsPerBatch))} µs |");
         }
 
         md.AppendLine();
@@ -285,6 +313,7 @@ public static class Fleet
         {
             Ratio(md, group.Key, group.ToList(), Durable, Baseline, "durable product / per-batch-transaction service");
             Ratio(md, group.Key, group.ToList(), Embedded, Durable, "embedded / durable");
+            Ratio(md, group.Key, group.ToList(), Embedded, Floor, "embedded / HTTP floor");
         }
 
         foreach (var failed in steps.Where(s => s.FirstFailure is not null))

@@ -27,6 +27,17 @@ public sealed class NoOpServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Run as a child process (the fleet's floor): <c>--serve-http-floor</c>.</summary>
+    public const string ServeFlag = "--serve-http-floor";
+
+    public static async Task<int> ServeAsync()
+    {
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
+        await using var floor = await StartAsync();
+        return await ProductProcess.ServeUntilClosedAsync(stdout, floor.BaseAddress);
+    }
+
     public static async Task<NoOpServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(["--urls=http://127.0.0.1:0"]);

@@ -61,10 +61,11 @@ public sealed class ProductProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        if (serveArgs[0] == ServeFlag)
+        if (serveArgs[0] is ServeFlag or NoOpServer.ServeFlag)
         {
             // The runtime setting the product ships with (src/Api/Api.csproj), which this program's own
-            // runtimeconfig does not carry: pool threads do not spin before they block.
+            // runtimeconfig does not carry: pool threads do not spin before they block (the floor too, so the two
+            // are measured alike).
             start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         }
 

@@ -17,6 +17,11 @@ if (args.Contains(FleetBaseline.ServeFlag))
     return await FleetBaseline.ServeAsync(args);
 }
 
+if (args.Contains(NoOpServer.ServeFlag))
+{
+    return await NoOpServer.ServeAsync();
+}
+
 if (PushLatency.Selected(args))
 {
     return await PushLatency.MainAsync(args);

@@ -15,7 +15,9 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 {
     // One statement, one implicit transaction: the insert (a conflicting (location, batch id) inserts nothing) and,
     // for each duplicate, the row already there. Rows are numbered by the array order the function scan keeps, so
-    // positions follow the order in which appends arrived.
+    // positions follow the order in which appends arrived. The duplicates are found by one probe of the unique index
+    // per batch (the LIMIT keeps the planner from turning it into a join): a join planned on the statistics of a new,
+    // still small table scanned the whole log each group, 30 ms at 300,000 rows instead of 1.
     private const string AppendSql = """
         WITH input AS (
             SELECT * FROM unnest(@locations, @batches, @received, @entries)
@@ -27,14 +29,19 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             RETURNING location_id, batch_id, position)
         SELECT i.ord, n.position, NULL::timestamptz, NULL::bytea FROM inserted n JOIN input i USING (location_id, batch_id)
         UNION ALL
-        SELECT i.ord, l.position, l.received_at, l.entry FROM input i JOIN heatmap_ingest_log l USING (location_id, batch_id)
+        SELECT i.ord, l.position, l.received_at, l.entry FROM input i
+            CROSS JOIN LATERAL (
+                SELECT position, received_at, entry FROM heatmap_ingest_log
+                WHERE location_id = i.location_id AND batch_id = i.batch_id LIMIT 1) l
         """;
 
     // A duplicate whose first row was committed by a concurrent insert after the statement's snapshot: read it now.
     private const string FirstEntriesSql = """
         SELECT i.ord, l.position, l.received_at, l.entry
         FROM unnest(@locations, @batches) WITH ORDINALITY AS i(location_id, batch_id, ord)
-        JOIN heatmap_ingest_log l USING (location_id, batch_id)
+            CROSS JOIN LATERAL (
+                SELECT position, received_at, entry FROM heatmap_ingest_log
+                WHERE location_id = i.location_id AND batch_id = i.batch_id LIMIT 1) l
         """;
 
     private readonly NpgsqlDataSource _database;
