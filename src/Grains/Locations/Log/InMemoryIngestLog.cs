@@ -23,6 +23,7 @@ public sealed class InMemoryIngestLog : IIngestLog
             var entry = batch with { Position = ++log.LastPosition };
             log.Entries.Add(entry);
             log.ById[entry.BatchId] = entry with { Accepted = [] };
+            log.IdsInOrder.Enqueue(entry.BatchId);
             return Task.FromResult(new LogAppend(entry, Duplicate: false));
         }
     }
@@ -47,8 +48,12 @@ public sealed class InMemoryIngestLog : IIngestLog
             lock (log)
             {
                 log.Entries.RemoveAll(e => e.Position <= checkpointPosition);
-                foreach (var (id, entry) in log.ById.Where(p => p.Value.Position <= checkpointPosition && p.Value.ReceivedAt < forgetIdsBefore).ToList())
+                // Ids leave in the order they came, so a checkpoint costs what it forgets, not the week of ids it keeps.
+                // One not yet due holds back those behind it (after the clock stepped back): they are remembered longer, never less.
+                while (log.IdsInOrder.TryPeek(out var id) && log.ById[id] is var first
+                       && first.Position <= checkpointPosition && first.ReceivedAt < forgetIdsBefore)
                 {
+                    log.IdsInOrder.Dequeue();
                     log.ById.Remove(id);
                 }
             }
@@ -62,5 +67,6 @@ public sealed class InMemoryIngestLog : IIngestLog
         public long LastPosition;
         public readonly List<LoggedBatch> Entries = [];
         public readonly Dictionary<string, LoggedBatch> ById = new(StringComparer.Ordinal);
+        public readonly Queue<string> IdsInOrder = new();
     }
 }
