@@ -48,8 +48,8 @@ public sealed class InMemoryIngestLog : IIngestLog
             lock (log)
             {
                 log.Entries.RemoveAll(e => e.Position <= checkpointPosition);
-                // Ids leave in the order they came, so a checkpoint costs what it forgets, not the week of ids it keeps.
-                // One not yet due holds back those behind it (after the clock stepped back): they are remembered longer, never less.
+                // Ids leave in the order they came, so a checkpoint costs what it forgets, not the week of ids it
+                // keeps. One not yet due holds back those behind it (after the clock stepped back): remembered longer.
                 while (log.IdsInOrder.TryPeek(out var id) && log.ById[id] is var first
                        && first.Position <= checkpointPosition && first.ReceivedAt < forgetIdsBefore)
                 {
