@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using HeatmapSaas.Api.Caching;
 using HeatmapSaas.Tenants;
 
 namespace HeatmapSaas.Api.Auth;
@@ -14,54 +14,18 @@ public sealed class ApiKeyCache(IGrainFactory grains, IConfiguration config, Tim
 {
     public const int MaxKeys = 10_000;
 
-    private readonly ConcurrentDictionary<string, (KeyHolder Holder, DateTimeOffset Until)> _holders = new(StringComparer.Ordinal);
-    // Counts revocations, so a resolve that raced one does not put the revoked holder back.
-    private long _revocations;
+    private readonly RecentAnswers<string, KeyHolder> _holders = new(
+        keyHash => grains.GetGrain<IApiKeyGrain>(keyHash).ResolveAsync(),
+        config.GetValue("Heatmap:Auth:KeyCache", TimeSpan.FromSeconds(2)), MaxKeys, clock);
 
-    public TimeSpan Freshness { get; } = config.GetValue("Heatmap:Auth:KeyCache", TimeSpan.FromSeconds(2));
+    public TimeSpan Freshness => _holders.Freshness;
 
     /// <summary>The holder of the key with this hash as of at most <see cref="Freshness"/> ago, or null.</summary>
-    public ValueTask<KeyHolder?> HolderAsync(string keyHash) =>
-        _holders.TryGetValue(keyHash, out var known) && clock.GetUtcNow() < known.Until
-            ? ValueTask.FromResult<KeyHolder?>(known.Holder)
-            : new ValueTask<KeyHolder?>(ResolveAsync(keyHash));
+    public ValueTask<KeyHolder?> HolderAsync(string keyHash) => _holders.GetAsync(keyHash);
 
     /// <summary>Asks the key's grain now (which also records the use) and keeps the answer.</summary>
-    public async Task<KeyHolder?> ResolveAsync(string keyHash)
-    {
-        var revocations = Interlocked.Read(ref _revocations);
-        var until = clock.GetUtcNow() + Freshness;
-        var holder = await grains.GetGrain<IApiKeyGrain>(keyHash).ResolveAsync();
-        if (holder is null)
-        {
-            _holders.TryRemove(keyHash, out _);
-            return null;
-        }
-
-        if (_holders.Count >= MaxKeys)
-        {
-            _holders.Clear();
-        }
-
-        _holders[keyHash] = (holder, until);
-        if (Interlocked.Read(ref _revocations) != revocations)
-        {
-            _holders.TryRemove(keyHash, out _);
-        }
-
-        return holder;
-    }
+    public Task<KeyHolder?> ResolveAsync(string keyHash) => _holders.AskAsync(keyHash);
 
     /// <summary>A key this process just revoked: refused from now on.</summary>
-    public void Forget(string keyId)
-    {
-        Interlocked.Increment(ref _revocations);
-        foreach (var (hash, known) in _holders)
-        {
-            if (known.Holder.KeyId == keyId)
-            {
-                _holders.TryRemove(hash, out _);
-            }
-        }
-    }
+    public void Forget(string keyId) => _holders.Forget((_, holder) => holder.KeyId == keyId);
 }

@@ -6,10 +6,10 @@ namespace HeatmapSaas.Api.Live;
 
 /// <summary>
 /// Keeps a hub connection to what its key may do after the handshake: each invocation is refused once the key is
-/// revoked (within <see cref="HubKeyWatch.Recheck"/>) and counts against the tenant's hourly quota like a request,
+/// revoked (within <see cref="ApiKeyCache.Freshness"/>) and counts against the tenant's hourly quota like a request,
 /// under the plan the tenant has now.
 /// </summary>
-public sealed class HubAccess(HubKeyWatch watch, IGrainFactory grains) : IHubFilter
+public sealed class HubAccess(HubKeyWatch watch, ApiKeyCache keys, IGrainFactory grains) : IHubFilter
 {
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
@@ -30,7 +30,7 @@ public sealed class HubAccess(HubKeyWatch watch, IGrainFactory grains) : IHubFil
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var hash = KeyHashOf(context.Context);
-        if (hash is null || await watch.HolderAsync(hash) is not { } holder)
+        if (hash is null || await keys.HolderAsync(hash) is not { } holder)
         {
             context.Context.Abort();
             throw new HubException("This API key was revoked");

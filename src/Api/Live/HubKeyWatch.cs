@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using HeatmapSaas.Api.Auth;
-using HeatmapSaas.Tenants;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HeatmapSaas.Api.Live;
@@ -8,8 +7,8 @@ namespace HeatmapSaas.Api.Live;
 /// <summary>
 /// The keys behind this host's open hub connections. A connection outlives the request that authenticated it, so
 /// every <see cref="Recheck"/> the keys in use are resolved again and the connections of a revoked key are closed:
-/// its ingest streams end and its live pushes stop. Hub invocations ask <see cref="HolderAsync"/>, which is the
-/// requests' <see cref="ApiKeyCache"/>, so a burst of calls costs one grain call per key.
+/// its ingest streams end and its live pushes stop. Hub invocations ask the requests' <see cref="ApiKeyCache"/>
+/// (<see cref="HubAccess"/>), so a burst of calls costs one grain call per key.
 /// </summary>
 public sealed class HubKeyWatch(ApiKeyCache keys, IConfiguration config, TimeProvider clock, ILogger<HubKeyWatch> logger)
     : BackgroundService
@@ -21,9 +20,6 @@ public sealed class HubKeyWatch(ApiKeyCache keys, IConfiguration config, TimePro
     public void Opened(HubCallerContext connection, string keyHash) => _connections[connection.ConnectionId] = (keyHash, connection);
 
     public void Closed(HubCallerContext connection) => _connections.TryRemove(connection.ConnectionId, out _);
-
-    /// <summary>The key's holder as of at most <see cref="ApiKeyCache.Freshness"/> ago; null once it is revoked.</summary>
-    public ValueTask<KeyHolder?> HolderAsync(string keyHash) => keys.HolderAsync(keyHash);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

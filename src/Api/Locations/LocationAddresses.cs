@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using HeatmapSaas.Api.Auth;
+using HeatmapSaas.Api.Caching;
 using HeatmapSaas.Catalog;
 using HeatmapSaas.Locations;
 
@@ -16,57 +16,16 @@ public sealed class LocationAddresses(IGrainFactory grains, IConfiguration confi
 {
     public const int MaxSlugs = 100_000;
 
-    private readonly ConcurrentDictionary<(long Tenant, string Slug), (ILocationGrain Grain, DateTimeOffset Until)> _slugs = new();
-    private readonly TimeSpan _freshness = config.GetValue("Heatmap:Locations:SlugCache", TimeSpan.FromSeconds(2));
-    // Counts renames and deletes, so a lookup that raced one does not keep what it found.
-    private long _changes;
+    private readonly RecentAnswers<(long Tenant, string Slug), ILocationGrain> _slugs = new(
+        async key => grains.GetGrain<ILocationGrain>((await grains.GetGrain<ICatalogGrain>(key.Tenant).GetLocationAsync(key.Slug)).Id),
+        config.GetValue("Heatmap:Locations:SlugCache", TimeSpan.FromSeconds(2)), MaxSlugs, clock);
 
-    public ValueTask<ILocationGrain> ResolveAsync(Caller caller, string idOrSlug)
-    {
-        if (idOrSlug.StartsWith("loc_", StringComparison.Ordinal))
-        {
-            return ValueTask.FromResult(grains.GetGrain<ILocationGrain>(idOrSlug));
-        }
-
-        return _slugs.TryGetValue((caller.TenantId, idOrSlug), out var known) && clock.GetUtcNow() < known.Until
-            ? ValueTask.FromResult(known.Grain)
-            : new ValueTask<ILocationGrain>(LookUpAsync(caller.TenantId, idOrSlug));
-    }
+    public ValueTask<ILocationGrain> ResolveAsync(Caller caller, string idOrSlug) =>
+        idOrSlug.StartsWith("loc_", StringComparison.Ordinal)
+            ? ValueTask.FromResult(grains.GetGrain<ILocationGrain>(idOrSlug))
+            // The catalog answers a slug it does not know with a 404, never with nothing.
+            : _slugs.GetAsync((caller.TenantId, idOrSlug))!;
 
     /// <summary>A location of this tenant was renamed or deleted: its slugs are asked of the catalog again.</summary>
-    public void Forget(long tenantId)
-    {
-        Interlocked.Increment(ref _changes);
-        foreach (var key in _slugs.Keys)
-        {
-            if (key.Tenant == tenantId)
-            {
-                _slugs.TryRemove(key, out _);
-            }
-        }
-    }
-
-    private async Task<ILocationGrain> LookUpAsync(long tenantId, string slug)
-    {
-        var changes = Interlocked.Read(ref _changes);
-        var until = clock.GetUtcNow() + _freshness;
-        var grain = grains.GetGrain<ILocationGrain>((await grains.GetGrain<ICatalogGrain>(tenantId).GetLocationAsync(slug)).Id);
-        if (_slugs.Count >= MaxSlugs)
-        {
-            _slugs.Clear();
-        }
-
-        _slugs[(tenantId, slug)] = (grain, until);
-        if (Interlocked.Read(ref _changes) != changes)
-        {
-            _slugs.TryRemove((tenantId, slug), out _);
-        }
-
-        return grain;
-    }
-}
-
-public static class CatalogAccess
-{
-    public static ICatalogGrain CatalogOf(this IGrainFactory grains, Caller caller) => grains.GetGrain<ICatalogGrain>(caller.TenantId);
+    public void Forget(long tenantId) => _slugs.Forget((key, _) => key.Tenant == tenantId);
 }
